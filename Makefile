@@ -1,0 +1,62 @@
+# linrec — the README's commands. Each target creates .venv and installs the project (with the
+# dev extras) when .venv is missing or pyproject.toml changed; nothing else is needed on a fresh
+# machine with Python >= 3.11 and make.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.linrec-installed
+PROFILE ?= quick
+JOBS   ?= 2
+export PROFILE
+# keep BLAS single-threaded per process: tests and figures parallelise over processes instead
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
+export MPLBACKEND := Agg
+
+FIGURE_SCRIPTS := $(sort $(wildcard papers/*/fig*.py))
+
+.PHONY: all test figures claims bench lint clean venv help
+
+help:
+	@echo "make test      install into .venv if needed, run the whole test suite"
+	@echo "make figures   regenerate every figure into figures/<paper>/ (PROFILE=quick|full)"
+	@echo "make claims    run the claim tests and write papers/CLAIMS.md"
+	@echo "make bench     performance ratios (bench/)"
+	@echo "make lint      ruff"
+	@echo "make clean     remove .venv, caches and generated data"
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,progress,distributed]'
+	@touch $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest -n $(JOBS) -q
+
+claims: $(STAMP)
+	$(PY) -m pytest -n $(JOBS) -q -m claim tests --claims-ledger=papers/CLAIMS.md
+
+figures: $(STAMP)
+	@set -e; for s in $(FIGURE_SCRIPTS); do \
+	  echo "[figures] $$s (PROFILE=$(PROFILE))"; \
+	  $(PY) $$s; \
+	done
+
+bench: $(STAMP)
+	@set -e; for b in $(sort $(wildcard bench/bench_*.py)); do \
+	  echo "[bench] $$b"; $(PY) $$b; \
+	done
+
+lint: $(STAMP)
+	$(PY) -m ruff check linrec tests papers bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find figures -name '*.npz' -delete 2>/dev/null || true
+	find figures -name '*.json' -delete 2>/dev/null || true

@@ -1,0 +1,275 @@
+"""The only module that touches the filesystem.
+
+Results are stored as an ``.npz`` file of arrays with a ``.json`` sidecar of metadata, each
+written atomically (temporary file in the same directory, then ``os.replace``), so that an
+interrupted writer never leaves a corrupt file. Figures are saved as PNG and PDF with
+metadata stripped of timestamps, so the same data give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "atomic_write_bytes",
+    "save_arrays",
+    "load_arrays",
+    "save_figure",
+    "figure_dir",
+    "repo_root",
+    "get_profile",
+    "PROFILES",
+]
+
+PROFILES = ("quick", "full")
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temporary file + ``os.replace``).
+
+    Parameters
+    ----------
+    path : str or path-like
+        Destination; parent directories are created.
+    data : bytes
+        Content.
+
+    Returns
+    -------
+    pathlib.Path
+        The destination path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = tempfile.mkdtemp()
+    >>> atomic_write_bytes(pathlib.Path(d) / "x.bin", b"abc").read_bytes()
+    b'abc'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, Mapping):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, complex):
+        return {"real": obj.real, "imag": obj.imag}
+    return obj
+
+
+def save_arrays(
+    path: str | os.PathLike, arrays: Mapping[str, Any], meta: Mapping[str, Any] | None = None
+) -> Path:
+    """Save arrays to ``path`` (``.npz``) and metadata to a ``.json`` sidecar, atomically.
+
+    The sidecar is written last, so its presence marks a complete result.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Destination; the suffix is forced to ``.npz``.
+    arrays : mapping of str to array_like
+        Arrays to store.
+    meta : mapping, optional
+        JSON-serialisable metadata (numpy scalars and arrays are converted).
+
+    Returns
+    -------
+    pathlib.Path
+        The ``.npz`` path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = save_arrays(pathlib.Path(tempfile.mkdtemp()) / "r", {"x": np.arange(3)}, {"seed": 1})
+    >>> load_arrays(p)[1]["seed"]
+    1
+    """
+    import io as _io
+
+    path = Path(path).with_suffix(".npz")
+    buf = _io.BytesIO()
+    np.savez(buf, **{k: np.asarray(v) for k, v in arrays.items()})
+    atomic_write_bytes(path, buf.getvalue())
+    side = json.dumps(_jsonable(dict(meta or {})), indent=1, sort_keys=True).encode()
+    atomic_write_bytes(path.with_suffix(".json"), side)
+    return path
+
+
+def load_arrays(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Load what :func:`save_arrays` wrote.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.npz`` path (or the same stem).
+
+    Returns
+    -------
+    arrays : dict of str to numpy.ndarray
+        The stored arrays.
+    meta : dict
+        The sidecar's metadata.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the result or its sidecar is missing (an incomplete result).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = save_arrays(pathlib.Path(tempfile.mkdtemp()) / "r", {"x": np.arange(3)})
+    >>> load_arrays(p)[0]["x"]
+    array([0, 1, 2])
+    """
+    path = Path(path).with_suffix(".npz")
+    side = path.with_suffix(".json")
+    if not side.exists():
+        raise FileNotFoundError(f"no complete result at {path} (missing sidecar {side.name})")
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    meta = json.loads(side.read_text())
+    return arrays, meta
+
+
+def repo_root() -> Path:
+    """Return the repository root (the directory holding ``pyproject.toml`` above linrec/).
+
+    Returns
+    -------
+    pathlib.Path
+        The root of the checkout this package is installed from.
+
+    Examples
+    --------
+    >>> (repo_root() / "pyproject.toml").exists()
+    True
+    """
+    return Path(__file__).resolve().parent.parent
+
+
+def figure_dir(paper_id: str) -> Path:
+    """Return (and create) ``figures/<paper_id>/`` in the checkout.
+
+    Parameters
+    ----------
+    paper_id : str
+        Paper identifier, e.g. ``"zucchet2024"``.
+
+    Returns
+    -------
+    pathlib.Path
+        The directory.
+
+    Examples
+    --------
+    >>> figure_dir("feng2024_minrnn").name
+    'feng2024_minrnn'
+    """
+    if not paper_id or "/" in paper_id or paper_id.startswith("."):
+        raise ValueError(f"paper_id must be a plain directory name; got {paper_id!r}")
+    d = repo_root() / "figures" / paper_id
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def save_figure(fig: Any, stem: str | os.PathLike, *, formats: tuple[str, ...] = ("png", "pdf")) -> list[Path]:
+    """Save a matplotlib figure deterministically as ``stem.png`` and ``stem.pdf``.
+
+    Creation dates and software versions are removed from the metadata so that the same
+    figure gives the same bytes on every run.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure.
+    stem : str or path-like
+        Path without suffix.
+    formats : tuple of str, optional
+        File formats to write.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The written files.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> paths = save_figure(fig, pathlib.Path(tempfile.mkdtemp()) / "f")
+    >>> [p.suffix for p in paths]
+    ['.png', '.pdf']
+    >>> plt.close(fig)
+    """
+    import io as _io
+
+    stem = Path(stem)
+    out = []
+    for fmt in formats:
+        if fmt == "png":
+            meta: dict[str, Any] = {"Software": None}
+        elif fmt == "pdf":
+            meta = {"Creator": None, "Producer": None, "CreationDate": None}
+        elif fmt == "svg":
+            meta = {"Date": None, "Creator": None}
+        else:
+            raise ValueError(f"formats must contain 'png', 'pdf' or 'svg'; got {fmt!r}")
+        buf = _io.BytesIO()
+        fig.savefig(buf, format=fmt, metadata=meta, dpi=150 if fmt == "png" else None)
+        out.append(atomic_write_bytes(stem.with_suffix("." + fmt), buf.getvalue()))
+    return out
+
+
+def get_profile(value: str | None = None) -> str:
+    """Return the figure profile: ``value``, else the ``PROFILE`` environment variable, else quick.
+
+    Parameters
+    ----------
+    value : str, optional
+        Explicit profile, ``"quick"`` (minutes on 2 cores) or ``"full"`` (the paper's protocol).
+
+    Returns
+    -------
+    str
+        ``"quick"`` or ``"full"``.
+
+    Examples
+    --------
+    >>> get_profile("full")
+    'full'
+    """
+    prof = value if value is not None else os.environ.get("PROFILE", "quick") or "quick"
+    if prof not in PROFILES:
+        raise ValueError(f"PROFILE must be one of {PROFILES}; got {prof!r}")
+    return prof
