@@ -42,10 +42,9 @@ claims: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) -q -m claim tests --claims-ledger=papers/CLAIMS.md
 
 figures: $(STAMP)
-	@set -e; for s in $(FIGURE_SCRIPTS); do \
-	  echo "[figures] $$s (PROFILE=$(PROFILE))"; \
-	  $(PY) $$s; \
-	done
+	@echo "[figures] $(words $(FIGURE_SCRIPTS)) scripts, PROFILE=$(PROFILE), $(JOBS) at a time"
+	@printf '%s\n' $(FIGURE_SCRIPTS) | xargs -P $(JOBS) -I{} sh -c 'echo "[figures] {}"; $(PY) {} || { echo "[figures] FAILED: {}"; exit 255; }'
+	@echo "[figures] done: figures/<paper_id>/*.png and *.pdf"
 
 bench: $(STAMP)
 	@set -e; for b in $(sort $(wildcard bench/bench_*.py)); do \
