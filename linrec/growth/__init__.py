@@ -1,0 +1,25 @@
+"""A^n growth: random ensembles, numeric norms of powers, pseudospectra; sympy closed forms.
+
+``linrec.growth.symbolic`` (sympy) is loaded lazily on first attribute access so that
+importing :mod:`linrec.growth` never imports sympy.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from linrec.growth.ensembles import ginibre, glorot_dense, haar_orthogonal, haar_unitary, ring_uniform
+
+__all__ = [
+    "glorot_dense",
+    "haar_orthogonal",
+    "haar_unitary",
+    "ring_uniform",
+    "ginibre",
+]
+
+
+def __getattr__(name):
+    if name == "symbolic":
+        return importlib.import_module("linrec.growth.symbolic")
+    raise AttributeError(f"module 'linrec.growth' has no attribute {name!r}")
