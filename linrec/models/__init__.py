@@ -1,0 +1,1 @@
+"""Recurrent models with hand-written exact gradients (no autodiff framework)."""
