@@ -9,6 +9,20 @@ from __future__ import annotations
 import importlib
 
 from linrec.growth.ensembles import ginibre, glorot_dense, haar_orthogonal, haar_unitary, ring_uniform
+from linrec.growth.numeric import (
+    DiagonalSystem,
+    KreissResult,
+    TransientPeak,
+    dense_to_diagonal,
+    diagonal_to_dense,
+    kreiss_constant,
+    numerical_radius,
+    power_norms,
+    pseudospectra,
+    pseudospectral_radius,
+    spectral_radius,
+    transient_peak,
+)
 
 __all__ = [
     "glorot_dense",
@@ -16,6 +30,18 @@ __all__ = [
     "haar_unitary",
     "ring_uniform",
     "ginibre",
+    "spectral_radius",
+    "power_norms",
+    "TransientPeak",
+    "transient_peak",
+    "numerical_radius",
+    "KreissResult",
+    "kreiss_constant",
+    "pseudospectra",
+    "pseudospectral_radius",
+    "DiagonalSystem",
+    "dense_to_diagonal",
+    "diagonal_to_dense",
 ]
 
 
