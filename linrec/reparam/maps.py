@@ -29,9 +29,10 @@ name           f(w)                                 domain of w         range of
 b > 1/2 is required so that f(0) = 1 − 1/b > −1 (the paper's b = 1/2 puts w = 0 on the
 boundary λ = −1).
 
-Every map has ``f``, ``df``, ``d2f`` (first and second derivatives), ``inverse`` and ``gap``
+Every map has ``f``, ``df``, ``d2f`` (first and second derivatives), ``inverse``, ``gap``
 (distance to the stability boundary: |λ| = −λ in continuous time, 1 − |λ| in discrete time,
-computed without cancellation). They take arrays (real, or complex for complex-step
+computed without cancellation) and ``boundary_distance`` (−λ, resp. 1 − λ: the quantity in
+the criteria' denominators). They take arrays (real, or complex for complex-step
 differentiation: the domain is then checked on the real part) and return arrays. Evaluation
 is overflow-free for |w| up to several hundred (softplus through a sign split and ``log1p``,
 ``exp(−e^w)`` through ``expm1``, tanh' through e^{−2|w|}); ``exp`` maps overflow only where
@@ -395,6 +396,39 @@ class Reparam:
             return 2.0 * _sigmoid(-2.0 * np.abs(w))
         q = self._q(w)  # best: lam = 1 - 1/q; 1 - |lam| = 1/q if q >= 1 else 2 - 1/q
         return np.where(np.real(q) >= 1.0, 1.0 / q, 2.0 - 1.0 / q)
+
+    def boundary_distance(self, w: Any) -> np.ndarray:
+        """Signed distance d(w) to the stability boundary used by the criteria, without cancellation.
+
+        Parameters
+        ----------
+        w : array_like
+            Weights in :attr:`domain`.
+
+        Returns
+        -------
+        numpy.ndarray
+            d = −f(w) in continuous time (boundary λ = 0) and d = 1 − f(w) in discrete time
+            (boundary λ = 1; d ∈ (0, 2)). Unlike :meth:`gap` it is not 1 − |λ| for λ < 0.
+
+        Examples
+        --------
+        >>> float(reparam("tanh", time="discrete").boundary_distance(20.0))  # 1 - tanh(20)
+        8.496708510583178e-18
+        """
+        w = self._w(w)
+        n = self.name
+        if self.time == "continuous":
+            return -self.f(w)
+        if n == "direct":
+            return 1.0 - w
+        if n == "exp":
+            return -np.expm1(-np.exp(w))
+        if n == "sigmoid":
+            return _sigmoid(-w)
+        if n == "tanh":
+            return 2.0 * _sigmoid(-2.0 * w)
+        return 1.0 / self._q(w)
 
     def inverse(self, lam: Any) -> np.ndarray:
         """Weight w with f(w) = λ (for ``best`` the branch w ≥ 0).
