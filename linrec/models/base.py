@@ -1,0 +1,252 @@
+"""The model protocol shared by every recurrent model in :mod:`linrec.models`.
+
+A model is a small immutable object holding sizes and options; its parameters live outside it
+in a dict of float64 arrays (complex parameters are stored as real pairs ``*_re``/``*_im``), so
+that optimizers, sweeps and gradient checks handle every model the same way:
+
+- ``init(rng) -> params``;
+- ``forward(params, x, h0=None, *, return_states=False) -> y`` (or ``(y, states)``), with
+  ``x`` of shape (T, B, d_in) and ``y`` of shape (T, B, d_out);
+- ``loss_and_grad(params, x, target, mask=None, *, loss="mse", h0=None) -> (loss, grads)``
+  with exact gradients from a hand-written backward pass;
+- ``param_groups``: parameter name -> group (``"recurrent"``, ``"input"``, ``"output"``,
+  ``"gate"``), used for per-group learning rates and diagnostics;
+- ``eigenvalues(params)``: the recurrence's eigenvalues where that is meaningful (else None).
+
+Linear time-invariant models (:class:`LTIModel`) add ``impulse_response(params, T)`` and
+``population_loss_and_grad(params, k_target)``, and by default evaluate the zero-initial-state
+map through their impulse response (y = k * x with the FFT), which is far cheaper than
+materialising the hidden states.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.fft as sfft
+
+from linrec._validation import check_choice, check_positive_int
+from linrec.models.losses import loss_and_dy
+
+__all__ = ["Model", "LTIModel"]
+
+
+class Model:
+    """Base class of the recurrent models (see the module docstring for the protocol).
+
+    Parameters
+    ----------
+    input_dim : int
+        Number of input channels d_in.
+    hidden : int
+        State size N.
+    output_dim : int
+        Number of output channels d_out.
+
+    Examples
+    --------
+    >>> from linrec.models import ElmanRNN
+    >>> m = ElmanRNN(2, 3, 1)
+    >>> p = m.init(0)
+    >>> m.forward(p, np.zeros((5, 4, 2))).shape
+    (5, 4, 1)
+    """
+
+    param_groups: dict[str, str] = {}
+
+    def __init__(self, input_dim: int, hidden: int, output_dim: int):
+        self.input_dim = check_positive_int(input_dim, "input_dim")
+        self.hidden = check_positive_int(hidden, "hidden")
+        self.output_dim = check_positive_int(output_dim, "output_dim")
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.input_dim}, {self.hidden}, {self.output_dim})"
+
+    # --- to implement -------------------------------------------------------------------
+    def init(self, rng=None) -> dict[str, np.ndarray]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _forward(self, p, x, h0, need_cache: bool, need_states: bool):  # pragma: no cover
+        """Return (y, states or None, cache or None)."""
+        raise NotImplementedError
+
+    def _backward(self, p, cache, dy) -> dict[str, np.ndarray]:  # pragma: no cover
+        raise NotImplementedError
+
+    def eigenvalues(self, params) -> np.ndarray | None:
+        """Eigenvalues of the recurrence (None for models where they are not defined)."""
+        return None
+
+    # --- shared -------------------------------------------------------------------------
+    def _check_params(self, params) -> dict:
+        names = set(self.param_groups)
+        got = set(params)
+        if got != names:
+            raise ValueError(f"params must have keys {sorted(names)}; missing {sorted(names - got)}, "
+                             f"unexpected {sorted(got - names)}")
+        return params
+
+    def _check_x(self, x) -> np.ndarray:
+        x = np.asarray(x)
+        if x.ndim != 3 or x.shape[2] != self.input_dim:
+            raise ValueError(f"x must have shape (T, B, {self.input_dim}); got {x.shape}")
+        if x.dtype.kind not in "fc":
+            x = x.astype(np.float64)
+        return x
+
+    def _check_h0(self, h0, B: int, width: int | None = None):
+        if h0 is None:
+            return None
+        h0 = np.asarray(h0)
+        width = self.hidden if width is None else width
+        if h0.shape != (B, width):
+            raise ValueError(f"h0 must have shape ({B}, {width}); got {h0.shape}")
+        return h0
+
+    def forward(self, params, x, h0=None, *, return_states: bool = False):
+        """Outputs (T, B, d_out) for inputs x (T, B, d_in); also the states if asked."""
+        p = self._check_params(params)
+        x = self._check_x(x)
+        y, states, _ = self._forward(p, x, h0, False, return_states)
+        return (y, states) if return_states else y
+
+    def loss(self, params, x, target, mask=None, *, loss: str = "mse", h0=None):
+        """Loss value only (complex-step safe for ``"mse"`` on models written with analytic ops)."""
+        p = self._check_params(params)
+        y, _, _ = self._forward(p, self._check_x(x), h0, False, False)
+        return loss_and_dy(loss, y, target, mask)[0]
+
+    def loss_and_grad(self, params, x, target, mask=None, *, loss: str = "mse", h0=None):
+        """Loss and its exact gradient with respect to every parameter (dict like ``params``)."""
+        p = self._check_params(params)
+        y, _, cache = self._forward(p, self._check_x(x), h0, True, False)
+        L, dy = loss_and_dy(loss, y, target, mask)
+        g = self._backward(p, cache, dy)
+        return L, {k: g[k] for k in p}
+
+
+class LTIModel(Model):
+    """Base class of linear time-invariant models (impulse-response path and population loss).
+
+    Parameters
+    ----------
+    input_dim : int
+        Number of input channels.
+    hidden : int
+        State size.
+    output_dim : int
+        Number of output channels.
+    path : {"auto", "conv", "scan"}, optional
+        ``"conv"``: y = k * x through the impulse response (zero initial state only);
+        ``"scan"``: run the state recurrence; ``"auto"``: ``"conv"`` unless an initial state or
+        the states are requested.
+
+    Examples
+    --------
+    >>> from linrec.models import LRU
+    >>> m = LRU(1, 4, 1)
+    >>> p = m.init(0)
+    >>> x = np.random.default_rng(0).normal(size=(30, 2, 1))
+    >>> bool(np.allclose(m.forward(p, x), LRU(1, 4, 1, path="scan").forward(p, x)))
+    True
+    """
+
+    def __init__(self, input_dim: int, hidden: int, output_dim: int, *, path: str = "auto"):
+        super().__init__(input_dim, hidden, output_dim)
+        self.path = check_choice(path, "path", ("auto", "conv", "scan"))
+
+    def _kernel(self, p, T: int):  # pragma: no cover - abstract
+        """Return (k (T, d_out, d_in), cache)."""
+        raise NotImplementedError
+
+    def _kernel_vjp(self, p, kcache, dk) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _scan_forward(self, p, x, h0, need_cache, need_states):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _scan_backward(self, p, cache, dy) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def impulse_response(self, params, T: int) -> np.ndarray:
+        """k_s = C A^s B (+ D at s = 0) for s < T, shape (T, d_out, d_in)."""
+        T = check_positive_int(T, "T")
+        return self._kernel(self._check_params(params), T)[0]
+
+    def population_loss_and_grad(self, params, k_target):
+        """Exact white-noise population loss against a target impulse response, and its gradient.
+
+        L = 1/(2T) sum_s (T - s) ||k_s - k*_s||_F^2 (:func:`linrec.memory.population_loss`), the
+        expectation of the ``"mse"`` loss over i.i.d. unit-variance inputs of length T.
+        """
+        from linrec.memory import population_loss, population_loss_grad
+
+        k_target = np.asarray(k_target, dtype=np.float64)
+        if k_target.ndim != 3 or k_target.shape[1:] != (self.output_dim, self.input_dim):
+            raise ValueError(f"k_target must have shape (T, {self.output_dim}, {self.input_dim}); got {k_target.shape}")
+        p = self._check_params(params)
+        k, kc = self._kernel(p, k_target.shape[0])
+        L = population_loss(k, k_target)
+        g = self._kernel_vjp(p, kc, population_loss_grad(k, k_target))
+        return L, {key: g[key] for key in p}
+
+    def _use_conv(self, h0, need_states) -> bool:
+        if self.path == "conv":
+            if h0 is not None or need_states:
+                raise ValueError("path='conv' runs from a zero initial state and has no states; use path='scan'")
+            return True
+        return self.path == "auto" and h0 is None and not need_states
+
+    def _forward(self, p, x, h0, need_cache, need_states):
+        if not self._use_conv(h0, need_states):
+            h0 = self._check_h0(h0, x.shape[1])
+            return self._scan_forward(p, x, h0, need_cache, need_states)
+        T = x.shape[0]
+        k, kc = self._kernel(p, T)
+        y, cc = _conv_forward(x, k)
+        return y, None, (("conv", kc, cc) if need_cache else None)
+
+    def _backward(self, p, cache, dy):
+        if cache[0] == "conv":
+            _, kc, cc = cache
+            return self._kernel_vjp(p, kc, _conv_dk(cc, dy))
+        return self._scan_backward(p, cache[1], dy)
+
+
+_FFT_MIN_T = 48
+
+
+def _conv_forward(x, k):
+    """y = k * x with the FFT (T >= 48) or one product per lag; returns the cache for dk."""
+    T, B, din = x.shape
+    dout = k.shape[1]
+    if x.dtype.kind == "c" or k.dtype.kind == "c" or T < _FFT_MIN_T:
+        y = np.zeros((T, B, dout), dtype=np.result_type(x, k))
+        for s in range(T):
+            y[s:] += x[: T - s] @ k[s].T
+        return y, ("direct", x)
+    n = sfft.next_fast_len(2 * T - 1, real=True)
+    Xf = sfft.rfft(x, n, axis=0)
+    Kf = sfft.rfft(k, n, axis=0)
+    if din == 1 and dout == 1:
+        Yf = Xf * Kf[:, :, 0][:, None, :]
+    else:
+        Yf = Xf @ np.swapaxes(Kf, 1, 2)
+    return sfft.irfft(Yf, n, axis=0)[:T], ("fft", Xf, n, T)
+
+
+def _conv_dk(cc, dy):
+    """dk_s = sum_t sum_b dy_t x_{t-s}^T from the forward cache."""
+    if cc[0] == "direct":
+        x = cc[1]
+        T = x.shape[0]
+        dk = np.empty((T, dy.shape[2], x.shape[2]), dtype=np.result_type(x, dy))
+        for s in range(T):
+            dk[s] = np.tensordot(dy[s:], x[: T - s], axes=([0, 1], [0, 1]))
+        return dk
+    _, Xf, n, T = cc
+    DYf = sfft.rfft(dy, n, axis=0)
+    if Xf.shape[2] == 1 and dy.shape[2] == 1:
+        dKf = np.einsum("fb,fb->f", DYf[:, :, 0], Xf[:, :, 0].conj())[:, None, None]
+    else:
+        dKf = np.swapaxes(DYf, 1, 2) @ Xf.conj()
+    return sfft.irfft(dKf, n, axis=0)[:T]
