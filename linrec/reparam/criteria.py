@@ -62,7 +62,6 @@ __all__ = [
     "constant_input_grad",
 ]
 
-_STABLESSM = 'S. Wang and Q. Li, "StableSSM: alleviating the curse of memory in state-space models through stable reparameterization", ICML 2024'
 
 
 def _check_map(m: Any) -> Reparam:

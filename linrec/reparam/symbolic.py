@@ -139,7 +139,8 @@ def _drop_abs(expr: sp.Expr, beta: sp.Symbol) -> sp.Expr:
 
     new = _tidy_radicals(sp.simplify(sp.radsimp(expr.replace(sp.Abs, repl))))
     for p in pts:
-        if abs(complex(new.subs(p).evalf()) - complex(expr.subs(p).evalf())) > 1e-12 * (1 + abs(complex(expr.subs(p).evalf()))):
+        ref = complex(expr.subs(p).evalf())
+        if abs(complex(new.subs(p).evalf()) - ref) > 1e-12 * (1 + abs(ref)):
             return expr
     return new
 
