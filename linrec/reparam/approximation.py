@@ -502,7 +502,8 @@ def memory_kernel(kind: str, **params: Any) -> Kernel:
             )
         return Kernel(kind, (("p", _pos(p, "p")), ("scale", _pos(params.get("scale", 1.0), "scale"))))
     if kind == "window":
-        return Kernel(kind, (("t0", _nonneg(params.get("t0", 0.0), "t0")), ("width", _pos(params.get("width", 1.0), "width"))))
+        t0 = _nonneg(params.get("t0", 0.0), "t0")
+        return Kernel(kind, (("t0", t0), ("width", _pos(params.get("width", 1.0), "width"))))
     return Kernel(kind, (("t0", _nonneg(params.get("t0", 0.0), "t0")),))
 
 
