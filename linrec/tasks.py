@@ -231,15 +231,22 @@ class TeacherStudent:
         """The teacher's impulse response over the task's horizon, (T, d_out, d_in)."""
         return self._k.copy()
 
-    def sample(self, rng, batch_size: int) -> Batch:
-        """Draw a fresh batch (inputs, teacher outputs, all-true mask)."""
+    @property
+    def lti_target(self) -> bool:
+        """The target is the causal filter k* * x of the inputs (lets training fuse the FFTs)."""
+        return True
+
+    def sample(self, rng, batch_size: int, *, targets: bool = True) -> Batch:
+        """Draw a fresh batch (inputs, teacher outputs, all-true mask); ``targets=False`` skips
+        computing the outputs (``target`` is then None; the inputs are the same draw)."""
         g = as_rng(rng)
         B = check_positive_int(batch_size, "batch_size")
         if self.inputs == "gaussian":
             x = g.standard_normal((self.T, B, self.input_dim))
         else:
             x = np.broadcast_to(g.standard_normal((1, B, self.input_dim)), (self.T, B, self.input_dim)).copy()
-        return Batch(x, causal_conv(x, self._k), np.ones(self.T, dtype=bool))
+        y = causal_conv(x, self._k) if targets else None
+        return Batch(x, y, np.ones(self.T, dtype=bool))
 
 
 _KERNELS = ("exp", "poly", "shifted", "bump", "airy")
@@ -341,12 +348,17 @@ class LinearFunctional:
         """The target kernel rho(s dt), shape (T, 1, 1)."""
         return self._k.copy()
 
-    def sample(self, rng, batch_size: int) -> Batch:
-        """Draw inputs dt * N(0, 1) and the functional's outputs."""
+    @property
+    def lti_target(self) -> bool:
+        """The target is the causal filter k* * x of the inputs."""
+        return True
+
+    def sample(self, rng, batch_size: int, *, targets: bool = True) -> Batch:
+        """Draw inputs dt * N(0, 1) and the functional's outputs (None if ``targets=False``)."""
         g = as_rng(rng)
         B = check_positive_int(batch_size, "batch_size")
         x = self.dt * g.standard_normal((self.T, B, 1))
-        return Batch(x, causal_conv(x, self._k), np.ones(self.T, dtype=bool))
+        return Batch(x, causal_conv(x, self._k) if targets else None, np.ones(self.T, dtype=bool))
 
 
 def delayed_bump(T: int, delay: float, *, width: float = 1.0, dt: float = 0.1) -> LinearFunctional:

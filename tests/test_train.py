@@ -1,0 +1,97 @@
+"""Tests of linrec.train: determinism, divergence handling, records, fused LTI path, configs."""
+
+import numpy as np
+import pytest
+
+from linrec import models, optim, tasks
+from linrec.models.conv import causal_conv
+from linrec.train import History, run_config, train
+
+
+def _ts(T=40, nu0=0.5):
+    return tasks.TeacherStudent(tasks.make_teacher(0, n=3, nu0=nu0), T=T)
+
+
+def test_deterministic_given_rng():
+    task = _ts()
+    runs = [train(models.LRU(1, 4, 1), task, optim.adam(1e-2), steps=20, batch_size=4, rng=3) for _ in range(2)]
+    np.testing.assert_array_equal(runs[0].loss, runs[1].loss)
+    np.testing.assert_array_equal(runs[0].params["nu"], runs[1].params["nu"])
+    other = train(models.LRU(1, 4, 1), task, optim.adam(1e-2), steps=20, batch_size=4, rng=4)
+    assert not np.array_equal(other.loss, runs[0].loss)
+
+
+@pytest.mark.parametrize("make", [lambda: models.LRU(1, 5, 1), lambda: models.DenseLinear(1, 4, 1),
+                                  lambda: models.DiagonalSSM(1, 3, 1, reparam="softplus")])
+def test_fused_lti_path_matches_generic(make):
+    m = make()
+    rng = np.random.default_rng(0)
+    p = m.init(rng)
+    task = _ts(T=60)
+    x = rng.standard_normal((60, 5, 1))
+    mask = np.ones(60, bool)
+    L1, g1 = m.loss_and_grad_lti_target(p, x, task.impulse_response(), mask)
+    L2, g2 = m.loss_and_grad(p, x, causal_conv(x, task.impulse_response()), mask)
+    assert L1 == pytest.approx(L2, rel=1e-10)
+    for k in p:  # same sums in a different order: rounding O(T eps) relative to the gradient scale
+        np.testing.assert_allclose(g1[k], g2[k], rtol=1e-8, atol=1e-10 * max(1, np.abs(g2[k]).max()))
+
+
+def test_divergence_stops_and_marks_the_run():
+    task = _ts(nu0=0.9)
+    h = train(models.DenseLinear(1, 4, 1), task, optim.sgd(50.0), steps=200, batch_size=4, rng=0)
+    assert h.diverged and 0 <= h.diverged_at < 200 and h.steps_done == h.diverged_at
+    assert np.all(np.isnan(h.loss[h.diverged_at + 1:]))
+    assert h.final_loss() == np.inf
+    assert all(np.all(np.isfinite(v)) for v in h.params.values())  # last finite parameters
+
+
+def test_records_groups_ratios_and_eigenvalues():
+    task = _ts()
+    m = models.LRU(1, 4, 1)
+    h = train(m, task, optim.adam(1e-2), steps=30, batch_size=4, rng=1, eig_every=10)
+    assert set(h.grad_norm) == {"recurrent", "input", "output"}
+    for grp in h.grad_norm:
+        assert h.grad_norm[grp].shape == (30,) and np.all(h.grad_weight_ratio[grp] > 0)
+    assert h.eig_steps.tolist() == [0, 10, 20, 30] and h.eigenvalues.shape == (4, 4)
+    np.testing.assert_allclose(h.eigenvalues[-1], m.eigenvalues(h.params))
+    arrays, meta = h.to_arrays()
+    h2 = History.from_arrays(arrays, meta)
+    np.testing.assert_array_equal(h2.loss, h.loss)
+    np.testing.assert_array_equal(h2.grad_weight_ratio["recurrent"], h.grad_weight_ratio["recurrent"])
+    assert h2.final_loss() == h.final_loss() and set(h2.params) == set(h.params)
+
+
+def test_population_objective_and_errors():
+    task = _ts()
+    m = models.LinearDiagonal(1, 6, 1, r_max=0.9)
+    h = train(m, task, optim.adam(1e-2), steps=150, rng=0, objective="population")
+    assert h.loss[-1] < 0.2 * h.loss[0]
+    with pytest.raises(ValueError, match="population"):
+        train(models.GRU(1, 2, 1), task, optim.adam(1e-2), steps=2, objective="population")
+    with pytest.raises(TypeError, match="optimizer"):
+        train(m, task, lambda g: g, steps=2)
+    with pytest.raises(ValueError, match="steps"):
+        train(m, task, optim.adam(1e-2), steps=0)
+
+
+def test_classification_eval_accuracy_and_progress(capsys):
+    task = tasks.TemporalOrder(10)
+    h = train(models.GRU(6, 8, 4), task, optim.adam(1e-2), steps=20, batch_size=8, rng=0, eval_every=10,
+              eval_batch=32, progress=True)
+    assert h.eval_steps.tolist() == [0, 10, 20] and np.all((h.eval_accuracy >= 0) & (h.eval_accuracy <= 1))
+    assert h.eigenvalues is None
+
+
+def test_run_config_groups_clip_and_errors():
+    cfg = {"model": "LRU", "model_kwargs": {"input_dim": 1, "hidden": 4, "output_dim": 1},
+           "task": "teacher_student", "task_kwargs": {"n": 2, "T": 20, "teacher_seed": 0},
+           "optimizer": "adam", "lr": {"recurrent": 1e-3, "default": 1e-2}, "schedule": "cosine",
+           "clip": 1.0, "steps": 15, "batch_size": 4}
+    h = run_config(cfg, rng=0)
+    assert h.steps_done == 15 and np.all(np.isfinite(h.loss))
+    h2 = run_config({**cfg, "task": "adding", "task_kwargs": {"T": 10}, "model": "ElmanRNN",
+                     "model_kwargs": {"input_dim": 2, "hidden": 3, "output_dim": 1}, "lr": 1e-2}, rng=0)
+    assert h2.steps_done == 15
+    with pytest.raises(ValueError, match="model"):
+        run_config({**cfg, "model": "Transformer"})
