@@ -409,6 +409,9 @@ def _kernel(L1: np.ndarray, L2: np.ndarray, model: InputModel) -> tuple[np.ndarr
         lr = np.log(rho)
         iA = 1.0 / _one_minus_exp(lr + L1)
         iB = 1.0 / _one_minus_exp(lr + L2)
+        if rho == 1.0:  # constant input: f = 1/((1-lam1)(1-lam2)) exactly, no cancellation for lam < 0
+            f, f1, f2, f12 = f + a * iA * iB, f1 + a * iA * iA * iB, f2 + a * iA * iB * iB, f12 + a * (iA * iB) ** 2
+            continue
         P = iA + iB - 1.0
         f = f + a * P * iD
         f1 = f1 + a * (rho * iA * iA * iD + P * l2 * iD2)
