@@ -53,7 +53,8 @@ name           λ(ν, θ)                                                     do
 ``gap_angle`` scales the phase by the modulus gap 1 − r, so a mode can only rotate fast if it
 forgets fast: as r → 1 the phase velocity, and with it the phase's contribution to the
 sensitivity ∝ 1/(1 − r), shrinks. Each has ``f(nu, theta)``, ``d_nu``, ``d_theta`` (complex
-partial derivatives ∂λ/∂ν, ∂λ/∂θ), ``inverse(lam) -> (nu, theta)`` and ``gap`` (1 − |λ|).
+partial derivatives ∂λ/∂ν, ∂λ/∂θ), ``inverse(lam) -> (nu, theta)``, ``modulus``, ``phase``,
+``gap`` (1 − |λ|) and ``normalization`` (the LRU's γ = √(1 − |λ|²)).
 
 Zero-order hold
 ---------------
@@ -607,6 +608,33 @@ class ComplexReparam:
         nu = as_float_array(nu, "nu", min_size=0)
         _check_in(nu, self.nu_domain, "nu", f"domain of the complex {self.name!r} map")
         return 1.0 - nu if self.name == "polar" else -np.expm1(-np.exp(nu))
+
+    def normalization(self, nu: Any) -> np.ndarray:
+        """LRU input normalization γ = √(1 − |λ|²), computed from ν without cancellation.
+
+        Parameters
+        ----------
+        nu : array_like
+            Modulus weights.
+
+        Returns
+        -------
+        numpy.ndarray
+            γ = √(−expm1(−2e^ν)) (``lru``, ``gap_angle``) or √((1 − ν)(1 + ν)) (``polar``).
+            Scaling the input by γ makes E|h|² = γ²/(1 − |λ|²) = 1 for unit white noise.
+
+        Examples
+        --------
+        >>> g = complex_reparam("lru").normalization(-30.0)  # 1 - |lam| ~ e^-30
+        >>> bool(abs(float(g) / np.sqrt(2 * np.exp(-30.0)) - 1) < 1e-12)
+        True
+        """
+        nu = as_float_array(nu, "nu", min_size=0)
+        _check_in(nu, self.nu_domain, "nu", f"domain of the complex {self.name!r} map")
+        if self.name == "polar":
+            return np.sqrt((1.0 - nu) * (1.0 + nu))
+        with np.errstate(over="ignore"):
+            return np.sqrt(-np.expm1(-2.0 * np.exp(nu)))
 
     def phase(self, nu: Any, theta: Any) -> np.ndarray:
         """arg λ (unwrapped) as a function of (ν, θ).
