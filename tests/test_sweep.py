@@ -1,0 +1,127 @@
+"""Tests of linrec.sweep: seeding, resume, executors (process pool, dask), kill-safety, summaries."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from linrec.io import load_arrays
+from linrec.sweep import expand_grid, load_sweep, plan, run_sweep, summarize
+from linrec.train import run_config
+
+BASE = {"model": "LinearDiagonal", "model_kwargs": {"input_dim": 1, "hidden": 3, "output_dim": 1, "r_max": 0.9},
+        "task": "teacher_student", "task_kwargs": {"n": 2, "T": 20, "teacher_seed": 0},
+        "optimizer": "adam", "lr": 1e-2, "steps": 20, "batch_size": 4}
+
+
+def _configs():
+    return expand_grid(BASE, {"lr": [1e-2, 3e-2]})
+
+
+def _snapshot(d):
+    return {p.name: p.read_bytes() for p in Path(d).iterdir() if not p.name.startswith(".")}
+
+
+def test_plan_seeds_follow_seedsequence_spawn():
+    runs = plan(_configs(), seeds=3, base_seed=7)
+    children = np.random.SeedSequence(7).spawn(6)
+    for r, c in zip(runs, children):
+        assert r.seed.spawn_key == c.spawn_key and r.seed.entropy == c.entropy
+    assert len({r.name for r in runs}) == 6
+    with pytest.raises(TypeError, match="configs"):
+        plan({"lr": 1})
+    with pytest.raises(ValueError, match="seeds"):
+        plan(_configs(), seeds=0)
+
+
+def test_serial_sweep_resume_and_summary(tmp_path):
+    res = run_sweep(run_config, _configs(), tmp_path, seeds=2)
+    assert res.complete and res.computed == [0, 1, 2, 3] and not res.errors
+    before = _snapshot(tmp_path)
+    again = run_sweep(run_config, _configs(), tmp_path, seeds=2)
+    assert again.computed == [] and again.complete
+    assert _snapshot(tmp_path) == before  # finished runs are not rewritten
+    s = summarize(load_sweep(_configs(), tmp_path, seeds=2))
+    assert [x["n"] for x in s] == [2, 2]
+    v = s[0]["values"]
+    assert s[0]["median"] == pytest.approx(np.median(v)) and s[0]["geomean"] == pytest.approx(np.exp(np.log(v).mean()))
+    arrays, meta = res.results[0]
+    assert meta["config"]["lr"] == 1e-2 and arrays["loss"].shape == (20,)
+
+
+def test_summary_with_divergent_seed_and_errors(tmp_path):
+    def f(cfg, rng):
+        if cfg["k"] == 2:
+            raise RuntimeError("boom")
+        return {"x": np.zeros(1)}, {"final_loss": 1.0 + cfg["k"], "diverged": bool(rng.integers(2)) and cfg["k"] == 1}
+    res = run_sweep(f, [{"k": 0}, {"k": 1}, {"k": 2}], tmp_path, seeds=4)
+    assert set(res.errors) == {8, 9, 10, 11} and "boom" in res.errors[8] and not res.complete
+    s = summarize(res)
+    assert s[0]["geomean"] == pytest.approx(1.0) and s[2]["n"] == 0 and np.isnan(s[2]["median"])
+    if s[1]["n_diverged"]:
+        assert s[1]["geomean"] == np.inf and s[1]["mean"] == np.inf
+
+
+def test_process_pool_matches_serial(tmp_path):
+    serial = run_sweep(run_config, _configs(), tmp_path / "a", seeds=2)
+    with ProcessPoolExecutor(2) as ex:
+        par = run_sweep(run_config, _configs(), tmp_path / "b", seeds=2, executor=ex)
+    for i in range(4):
+        np.testing.assert_array_equal(serial.results[i][0]["loss"], par.results[i][0]["loss"])
+
+
+def test_dask_local_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cl, \
+            distributed.Client(cl) as client:
+        res = run_sweep(run_config, _configs(), tmp_path, seeds=1, executor=client.get_executor())
+    ref = run_sweep(run_config, _configs(), tmp_path / "ref", seeds=1)
+    assert res.complete
+    for i in range(2):
+        np.testing.assert_array_equal(res.results[i][0]["loss"], ref.results[i][0]["loss"])
+
+
+def test_sigkill_loses_no_finished_run_and_leaves_no_corrupt_file(tmp_path):
+    out = tmp_path / "sweep"
+    script = textwrap.dedent(f"""
+        from linrec.sweep import expand_grid, run_sweep
+        from linrec.train import run_config
+        base = {BASE!r}
+        base["steps"] = 400
+        cfgs = expand_grid(base, {{"lr": [1e-3, 2e-3, 3e-3, 4e-3, 5e-3, 6e-3, 7e-3, 8e-3]}})
+        run_sweep(run_config, cfgs, {str(out)!r}, seeds=1)
+    """)
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    proc = subprocess.Popen([sys.executable, "-c", script], env=env)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if out.exists() and len(list(out.glob("*.json"))) >= 2:
+                break
+            if proc.poll() is not None:
+                break
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait()
+    finished = sorted(out.glob("*.json"))
+    assert 2 <= len(finished) < 8  # killed mid-way
+    for side in finished:  # every complete result loads
+        arrays, meta = load_arrays(side.with_suffix(".npz"))
+        assert arrays["loss"].shape == (400,) and meta["steps_done"] == 400
+    before = _snapshot(out)
+    base = dict(BASE, steps=400)
+    cfgs = expand_grid(base, {"lr": [1e-3, 2e-3, 3e-3, 4e-3, 5e-3, 6e-3, 7e-3, 8e-3]})
+    res = run_sweep(run_config, cfgs, out, seeds=1)
+    assert res.complete and len(res.computed) == 8 - len(finished)
+    after = _snapshot(out)
+    for name in (s.name for s in finished):  # finished runs were kept, not recomputed
+        assert after[name] == before[name]
+        assert after[name.replace(".json", ".npz")] == before[name.replace(".json", ".npz")]
