@@ -315,7 +315,7 @@ def stability_function(m: Reparam, beta: Any, *, n_delta: int = 21) -> np.ndarra
     β > 0: w can sit within β of the domain's end. Otherwise the supremum is searched on a
     grid w ∈ [−600, 600] (dense on [−40, 40], geometric beyond: the values at ±600 stand for
     the limits w → ±∞) times δ ∈ linspace(−β, β, n_delta), then refined by bounded
-    maximization in (w, δ) from the best grid point.
+    maximization in w (Brent) around the best grid points for δ = ±β and for the grid's best δ.
 
     References
     ----------
@@ -350,15 +350,20 @@ def stability_function(m: Reparam, beta: Any, *, n_delta: int = 21) -> np.ndarra
         deltas = np.linspace(-bi, bi, max(n_delta, 2))
         W, D = np.meshgrid(wg, deltas, indexing="ij")
         vals = _ratio_defect(m, W, D)
-        k = np.unravel_index(np.argmax(vals), vals.shape)
-        best = float(vals[k])
-        w0, d0 = float(W[k]), float(D[k])
-        res = optimize.minimize(
-            lambda p: -float(_ratio_defect(m, np.array(p[0]), np.array(p[1]))),
-            x0=[w0, d0], method="L-BFGS-B",
-            bounds=[(max(w0 - 2.0, -600.0), min(w0 + 2.0, 600.0)), (-bi, bi)],
-        )
-        out[idx] = max(best, -float(res.fun))
+        best = float(np.max(vals))
+        # refine in w for the best δ of the grid and for δ = ±β (1-D bounded Brent search
+        # around the best grid point of each, to ~1e-12 in w)
+        for j in {int(np.argmax(np.max(vals, axis=0))), 0, deltas.size - 1}:
+            i = int(np.argmax(vals[:, j]))
+            lo_w, hi_w = wg[max(i - 1, 0)], wg[min(i + 1, wg.size - 1)]
+            if hi_w <= lo_w:
+                continue
+            res = optimize.minimize_scalar(
+                lambda x, dj=float(deltas[j]): -float(_ratio_defect(m, np.array(x), np.array(dj))),
+                bounds=(lo_w, hi_w), method="bounded", options={"xatol": 1e-12 * max(1.0, abs(wg[i]))},
+            )
+            best = max(best, -float(res.fun))
+        out[idx] = best
     return out
 
 
