@@ -320,8 +320,14 @@ class Kernel:
         if k == "polynomial":
             p, tau = self._p("p"), self._p("scale")
             return float(mpmath.power(tau, 2 * p) * mpmath.zeta(2 * p, tau))
-        if k == "sum" and math.isinf(self.support_end):
-            raise ValueError("discrete norm of a sum with an infinite-support part is not implemented")
+        if k == "sum":
+            total = 0.0
+            for i, a in enumerate(self.parts):
+                for j, b in enumerate(self.parts):
+                    if j < i:
+                        continue
+                    total += a.norm2_discrete() if i == j else 2.0 * _cross_discrete(a, b)
+            return total
         n = np.arange(self._n_terms())
         return float(np.sum(self.seq(n) ** 2))
 
@@ -411,17 +417,30 @@ def _discrete(z: Any) -> np.ndarray:
 
 
 def _quad(fun, kernel: Kernel) -> float:
-    """∫_0^∞ fun(t) dt by adaptive quadrature with breakpoints at the kernel's features (~1e-13)."""
-    pts = sorted({0.0, *[v for n, v in _all_params(kernel) if n in ("t0",)]})
+    """∫_0^∞ fun(t) dt by adaptive quadrature (relative accuracy ~1e-12).
+
+    Breakpoints at the kernel's features (t0, t0 + width) and every 4 time units up to the
+    end of its effective support (beyond which |ρ| < 1e-300); an infinite tail only for
+    kernels without finite support.
+    """
+    feats = {0.0}
+    for n, v in _all_params(kernel):
+        if n == "t0":
+            feats.add(v)
     end = kernel.support_end
+    for k in (kernel.parts if kernel.kind == "sum" else (kernel,)):
+        if k.kind == "window":
+            feats.add(k._p("t0") + k._p("width"))
+    if math.isfinite(end):
+        feats.update(np.arange(0.0, end, 4.0).tolist())
+        feats.add(end)
+    edges = sorted(feats)
     total = 0.0
-    edges = [*pts, *( [end] if math.isfinite(end) else [])]
-    edges = sorted(set(e for e in edges if e >= 0))
     for lo, hi in zip(edges[:-1], edges[1:]):
-        if hi > lo:
-            total += integrate.quad(lambda t: float(fun(np.array(t))), lo, hi, epsabs=0, epsrel=1e-13, limit=200)[0]
-    last = edges[-1]
-    total += integrate.quad(lambda t: float(fun(np.array(t))), last, np.inf, epsabs=0, epsrel=1e-13, limit=200)[0]
+        total += integrate.quad(lambda t: float(fun(np.array(t))), lo, hi, epsabs=1e-300, epsrel=1e-12, limit=200)[0]
+    if not math.isfinite(end):
+        total += integrate.quad(lambda t: float(fun(np.array(t))), edges[-1], np.inf, epsabs=1e-300, epsrel=1e-12,
+                                limit=200)[0]
     return total
 
 
@@ -441,6 +460,19 @@ def _cross(a: Kernel, b: Kernel) -> float:
         return _cross(b, a)
     both = Kernel("sum", (), (a, b))
     return _quad(lambda t: a.value(t) * b.value(t), both)
+
+
+def _cross_discrete(a: Kernel, b: Kernel) -> float:
+    """Σ_n a_n b_n: exact when one side is exponential, a finite sum when one has finite support."""
+    if a.kind == "exponential":
+        return float(a._p("amplitude") * b.gen(math.exp(-a._p("rate"))))
+    if b.kind == "exponential":
+        return _cross_discrete(b, a)
+    end = min(a.support_end, b.support_end)
+    if not math.isfinite(end):
+        raise ValueError(f"the discrete inner product of {a!r} and {b!r} (both of infinite support) is not implemented")
+    n = np.arange(int(math.ceil(end)) + 1)
+    return float(np.sum(a.seq(n) * b.seq(n)))
 
 
 def memory_kernel(kind: str, **params: Any) -> Kernel:
