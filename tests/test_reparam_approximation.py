@@ -66,8 +66,8 @@ def test_inner_products_vs_mpmath_quadrature(key):
     rho = _mp_rho(k)
     with mpmath.workdps(30):
         for s in (0.05, 1.3):
-            ref = mpmath.quad(lambda t: rho(t) * mpmath.exp(-s * t), _breaks(k))
-            mom = mpmath.quad(lambda t: t * rho(t) * mpmath.exp(-s * t), _breaks(k))
+            ref = mpmath.quad(lambda t, s=s: rho(t) * mpmath.exp(-s * t), _breaks(k))
+            mom = mpmath.quad(lambda t, s=s: t * rho(t) * mpmath.exp(-s * t), _breaks(k))
             # closed forms: a few eps; quadrature-based (airy, bump moment): epsrel 1e-13 requested
             assert float(inner_exp(k, -s)) == pytest.approx(float(ref), rel=1e-11)
             assert float(k.laplace_moment(s)) == pytest.approx(float(mom), rel=1e-10)
@@ -90,8 +90,8 @@ def test_discrete_inner_products_vs_direct_sums(key):
     rho = _mp_rho(k)
     with mpmath.workdps(30):
         for z in (0.0, 0.3, 0.9):
-            ref = mpmath.nsum(lambda n: rho(n) * mpmath.mpf(z) ** n, [0, mpmath.inf])
-            refm = mpmath.nsum(lambda n: n * rho(n) * mpmath.mpf(z) ** (n - 1), [1, mpmath.inf])
+            ref = mpmath.nsum(lambda n, z=z: rho(n) * mpmath.mpf(z) ** n, [0, mpmath.inf])
+            refm = mpmath.nsum(lambda n, z=z: n * rho(n) * mpmath.mpf(z) ** (n - 1), [1, mpmath.inf])
             assert float(k.gen(z)) == pytest.approx(float(ref), rel=1e-12)
             assert float(k.gen_moment(z)) == pytest.approx(float(refm), rel=1e-12, abs=1e-300)
         n2 = mpmath.nsum(lambda n: rho(n) ** 2, [0, mpmath.inf])
