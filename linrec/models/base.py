@@ -22,9 +22,9 @@ materialising the hidden states.
 from __future__ import annotations
 
 import numpy as np
-import scipy.fft as sfft
 
 from linrec._validation import check_choice, check_positive_int
+from linrec.models.conv import _direct_dk, _direct_forward, _fft_dk, _fft_forward
 from linrec.models.losses import loss_and_dy
 
 __all__ = ["Model", "LTIModel"]
@@ -239,37 +239,15 @@ _FFT_MIN_T = 48
 
 
 def _conv_forward(x, k):
-    """y = k * x with the FFT (T >= 48) or one product per lag; returns the cache for dk."""
-    T, B, din = x.shape
-    dout = k.shape[1]
-    if x.dtype.kind == "c" or k.dtype.kind == "c" or T < _FFT_MIN_T:
-        y = np.zeros((T, B, dout), dtype=np.result_type(x, k))
-        for s in range(T):
-            y[s:] += x[: T - s] @ k[s].T
-        return y, ("direct", x)
-    n = sfft.next_fast_len(2 * T - 1, real=True)
-    Xf = sfft.rfft(x, n, axis=0)
-    Kf = sfft.rfft(k, n, axis=0)
-    if din == 1 and dout == 1:
-        Yf = Xf * Kf[:, :, 0][:, None, :]
-    else:
-        Yf = Xf @ np.swapaxes(Kf, 1, 2)
-    return sfft.irfft(Yf, n, axis=0)[:T], ("fft", Xf, n, T)
+    """y = k * x with the FFT (T >= 48, real data) or one product per lag; returns the cache for dk."""
+    if x.dtype.kind == "c" or k.dtype.kind == "c" or x.shape[0] < _FFT_MIN_T:
+        return _direct_forward(x, k), ("direct", x)
+    y, cache = _fft_forward(x, k)
+    return y, ("fft", cache)
 
 
 def _conv_dk(cc, dy):
     """dk_s = sum_t sum_b dy_t x_{t-s}^T from the forward cache."""
     if cc[0] == "direct":
-        x = cc[1]
-        T = x.shape[0]
-        dk = np.empty((T, dy.shape[2], x.shape[2]), dtype=np.result_type(x, dy))
-        for s in range(T):
-            dk[s] = np.tensordot(dy[s:], x[: T - s], axes=([0, 1], [0, 1]))
-        return dk
-    _, Xf, n, T = cc
-    DYf = sfft.rfft(dy, n, axis=0)
-    if Xf.shape[2] == 1 and dy.shape[2] == 1:
-        dKf = np.einsum("fb,fb->f", DYf[:, :, 0], Xf[:, :, 0].conj())[:, None, None]
-    else:
-        dKf = np.swapaxes(DYf, 1, 2) @ Xf.conj()
-    return sfft.irfft(dKf, n, axis=0)[:T]
+        return _direct_dk(cc[1], dy)
+    return _fft_dk(cc[1], dy)

@@ -49,35 +49,38 @@ class _DiagonalCore(LTIModel):
     # subclasses define _effective(p) -> (lam, Bt, C, D, aux) and _effective_vjp(p, aux, gl, gBt, gC, gD)
 
     def _kernel(self, p, T):
+        # k_s = Re(sum_n P[s, n] G[n, (o, i)]) with P[s, n] = lam_n^s and G[n, (o, i)] = C[o, n] B~[n, i]:
+        # one real GEMM [Re P, -Im P] @ [Re G; Im G] of size (T x 2N) @ (2N x d_out d_in)
         lam, Bt, C, D, aux = self._effective(p)
         P = _powers(lam, T)
-        if self.input_dim == 1 and self.output_dim == 1:
-            c = C[0] * Bt[:, 0]
-            k = (P @ c).real[:, None, None].copy()
+        G = (C.T[:, :, None] * Bt[:, None, :]).reshape(lam.shape[0], -1)
+        if np.iscomplexobj(P) or np.iscomplexobj(G):
+            k = P.real @ G.real - P.imag @ G.imag
         else:
-            k = ((P[:, None, :] * C[None]) @ Bt).real.copy()
+            k = P @ G
+        k = k.reshape(T, self.output_dim, self.input_dim)
         if D is not None:
             k[0] += D
-        return k, (lam, Bt, C, D, aux, P)
+        return k, (lam, Bt, C, D, aux, P, G)
 
     def _kernel_vjp(self, p, kc, dk):
-        lam, Bt, C, D, aux, P = kc
-        T = P.shape[0]
-        Pc = P.conj()
-        if self.input_dim == 1 and self.output_dim == 1:
-            d = dk[:, 0, 0]
-            c = C[0] * Bt[:, 0]
-            gc = Pc.T @ d
-            gC = (gc * Bt[:, 0].conj())[None, :]
-            gBt = (gc * C[0].conj())[:, None]
-            gl = c.conj() * (Pc[:-1].T @ (np.arange(1, T) * d[1:])) if T > 1 else np.zeros_like(lam)
+        lam, Bt, C, D, aux, P, G = kc
+        T, N = P.shape
+        d = dk.reshape(T, -1)
+        if np.iscomplexobj(P) or np.iscomplexobj(G):
+            # grad_G = P^H dk and grad_P = dk G^H (dk real), each as two real GEMMs
+            gG = (P.real.T @ d) - 1j * (P.imag.T @ d)
+            gP = (d @ G.real.T) - 1j * (d @ G.imag.T)
         else:
-            M = dk @ Bt.conj().T  # (T, d_out, N)
-            gP = np.einsum("ton,on->tn", M, C.conj())
-            gC = np.einsum("ton,tn->on", M, Pc)
-            Q = Pc[:, None, :] * C.conj()[None]  # (T, d_out, N)
-            gBt = np.einsum("ton,toi->ni", Q, dk)
-            gl = np.einsum("tn,tn->n", gP[1:], np.arange(1, T)[:, None] * Pc[:-1]) if T > 1 else np.zeros_like(lam)
+            gG = P.T @ d
+            gP = d @ G.T
+        gG = gG.reshape(N, self.output_dim, self.input_dim)
+        gC = np.einsum("noi,ni->on", gG, Bt.conj())
+        gBt = np.einsum("noi,on->ni", gG, C.conj())
+        if T > 1:
+            gl = np.einsum("tn,tn->n", gP[1:], np.arange(1, T)[:, None] * P[:-1].conj())
+        else:
+            gl = np.zeros_like(lam)
         gD = dk[0].copy() if D is not None else None
         return self._effective_vjp(p, aux, gl, gBt, gC, gD)
 
