@@ -8,7 +8,7 @@ from an :class:`~linrec.memory.numeric.InputModel`; estimates come with standard
 References
 ----------
 N. Zucchet and A. Orvieto, "Recurrent neural networks: vanishing and exploding gradients are
-not the end of the story", NeurIPS 2024, Sec. 2 (the simulations behind Fig. 1).
+not the end of the story", NeurIPS 2024 (arXiv:2405.21064), Sec. 3 (the curse of memory).
 """
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def simulate(x: Any, lam: Any = None, *, gap: Any = None, omega: Any = None, the
 
     References
     ----------
-    Zucchet & Orvieto (2024), Eq. (2) and its derivative (Sec. 2.2).
+    Zucchet & Orvieto (2024), Sec. 3 (the linear diagonal recurrence and its sensitivity).
 
     Examples
     --------
@@ -275,7 +275,7 @@ def mc_state_moment(T: int, n: int, lam: Any = None, *, gap: Any = None, omega: 
 
     References
     ----------
-    Zucchet & Orvieto (2024), Eq. (4).
+    Zucchet & Orvieto (2024), Sec. 3 (second moment of the state under stationary inputs).
 
     Examples
     --------
@@ -334,7 +334,7 @@ def mc_sensitivity(T: int, n: int, param: str = "lam", lam: Any = None, *, gap: 
 
     References
     ----------
-    Zucchet & Orvieto (2024), Eq. (5).
+    Zucchet & Orvieto (2024), Sec. 3 (sensitivity of the state to lambda, white noise).
 
     Examples
     --------
@@ -375,7 +375,7 @@ def mc_population_loss(k_student: Any, k_teacher: Any, n: int, rng: Any = None,
 
     References
     ----------
-    Zucchet & Orvieto (2024), Sec. 4, Eq. (1).
+    Zucchet & Orvieto (2024), Sec. 4 (linear teacher-student task).
 
     Examples
     --------

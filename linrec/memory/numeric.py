@@ -12,7 +12,8 @@ real-output rule.
 References
 ----------
 N. Zucchet and A. Orvieto, "Recurrent neural networks: vanishing and exploding gradients are
-not the end of the story", NeurIPS 2024 (arXiv:2405.21064), Sec. 2-4.
+not the end of the story", NeurIPS 2024 (arXiv:2405.21064), Sec. 3-4. Section numbers
+are as we recall them; equation numbers are deliberately not cited (not checked against the PDF).
 """
 
 from __future__ import annotations
@@ -337,8 +338,8 @@ def log_lambda(lam: Any = None, *, gap: Any = None, omega: Any = None, theta: An
 
     References
     ----------
-    Zucchet & Orvieto (2024), Sec. 3 and App. B (the exponential parameterization
-    ``lambda = exp(-exp(nu))`` of the LRU, Orvieto et al. 2023, Eq. (6)).
+    Zucchet & Orvieto (2024), Sec. 3 (the exponential parameterization
+    ``lambda = exp(-exp(nu))`` of the LRU, Orvieto et al. 2023).
 
     Examples
     --------
@@ -376,7 +377,7 @@ def one_minus_abs2(lam: Any = None, *, gap: Any = None, omega: Any = None, repar
 
     References
     ----------
-    Zucchet & Orvieto (2024), Sec. 3.2 (input normalization ``gamma = sqrt(1-|lambda|^2)``).
+    Zucchet & Orvieto (2024), Sec. 3 (input normalization ``gamma = sqrt(1-|lambda|^2)``).
 
     Examples
     --------
@@ -462,7 +463,7 @@ def generating_function(lam1: Any, lam2: Any, model: InputModel | None = None, *
 
     References
     ----------
-    Zucchet & Orvieto (2024), Sec. 2.2, Eq. (4)-(5) (white noise) and App. A (correlated
+    Zucchet & Orvieto (2024), Sec. 3 (white noise) and appendix (correlated
     inputs).
 
     Examples
@@ -572,7 +573,7 @@ def state_moment(lam: Any = None, *, gap: Any = None, omega: Any = None, theta: 
 
     References
     ----------
-    Zucchet & Orvieto (2024), Eq. (4) and Sec. 3.2 (normalization).
+    Zucchet & Orvieto (2024), Sec. 3 (state moment; normalization).
 
     Examples
     --------
@@ -637,8 +638,8 @@ def sensitivity(param: str = "lam", lam: Any = None, *, gap: Any = None, omega: 
 
     References
     ----------
-    Zucchet & Orvieto (2024), Eq. (5) (white noise), Sec. 3 (normalization and
-    reparameterization, Eq. (7)-(8)), Sec. 3.3 (complex eigenvalues, angle sensitivity).
+    Zucchet & Orvieto (2024), Sec. 3 (white-noise sensitivity; normalization and
+    reparameterization; complex eigenvalues and the angle sensitivity).
 
     Examples
     --------
@@ -705,7 +706,7 @@ def exact_coefficients(T: int, param: str | None = None, lam: Any = None, *, gap
 
     References
     ----------
-    Zucchet & Orvieto (2024), Eq. (2)-(3) (unrolled recurrence).
+    Zucchet & Orvieto (2024), Sec. 3 (unrolled recurrence).
 
     Examples
     --------
@@ -776,7 +777,7 @@ def exact_moment(u: Any, v: Any = None, model: InputModel | None = None, *, outp
 
     References
     ----------
-    Zucchet & Orvieto (2024), Sec. 2.2 (second moments of the unrolled state).
+    Zucchet & Orvieto (2024), Sec. 3 (second moments of the unrolled state).
 
     Examples
     --------
@@ -833,7 +834,7 @@ def exact_state_moment(T: int, lam: Any = None, *, gap: Any = None, omega: Any =
 
     References
     ----------
-    Zucchet & Orvieto (2024), Eq. (2)-(4).
+    Zucchet & Orvieto (2024), Sec. 3 (state moment at a finite step).
 
     Examples
     --------
@@ -884,7 +885,7 @@ def exact_sensitivity(T: int, param: str = "lam", lam: Any = None, *, gap: Any =
 
     References
     ----------
-    Zucchet & Orvieto (2024), Eq. (5).
+    Zucchet & Orvieto (2024), Sec. 3 (sensitivity of the state to lambda, white noise).
 
     Examples
     --------
@@ -992,7 +993,7 @@ def diagonal_stationary_covariance(lam: Any = None, Q: Any = None, *, gap: Any =
 
     References
     ----------
-    Zucchet & Orvieto (2024), Sec. 4; Orvieto et al. (2023), LRU, Sec. 3.3.
+    Zucchet & Orvieto (2024), Sec. 4; Orvieto et al. (2023), LRU (diagonal complex recurrences).
 
     Examples
     --------
@@ -1048,7 +1049,7 @@ def stationary_loss(lam: Any, lam_star: Any, c: Any = 1.0, c_star: Any = 1.0,
 
     References
     ----------
-    Zucchet & Orvieto (2024), Sec. 3.3 and Fig. 3 (one-dimensional loss landscapes).
+    Zucchet & Orvieto (2024), Sec. 3 (one-dimensional loss landscapes in lambda and theta).
 
     Examples
     --------
@@ -1121,7 +1122,7 @@ def scalar_impulse_response(T: int, lam: Any = None, *, gap: Any = None, omega: 
 
     References
     ----------
-    Zucchet & Orvieto (2024), Sec. 3 and Fig. 2 (Hessian at the optimum against lambda*).
+    Zucchet & Orvieto (2024), Sec. 3-4 (Hessian at the optimum against lambda*).
 
     Examples
     --------
@@ -1427,7 +1428,7 @@ def loss_weights(T: int) -> np.ndarray:
 
     References
     ----------
-    Zucchet & Orvieto (2024), Sec. 4 (loss averaged over the sequence, Eq. (1)).
+    Zucchet & Orvieto (2024), Sec. 4 (loss averaged over the sequence).
 
     Examples
     --------
@@ -1466,7 +1467,7 @@ def population_loss(k_student: Any, k_teacher: Any) -> float:
 
     References
     ----------
-    Zucchet & Orvieto (2024), Sec. 4, teacher-student loss (their Eq. (1) with white-noise
+    Zucchet & Orvieto (2024), Sec. 4, teacher-student loss (with white-noise
     inputs); this exact finite-T form is derived here and checked against simulation in
     ``tests/test_memory.py``.
 
@@ -1551,7 +1552,7 @@ def gauss_newton_hessian(jac: Any) -> np.ndarray:
 
     References
     ----------
-    Zucchet & Orvieto (2024), Sec. 4 (Hessian at optimality, Eq. (6)).
+    Zucchet & Orvieto (2024), Sec. 4 (Hessian at optimality).
 
     Examples
     --------

@@ -13,7 +13,7 @@ This module imports sympy; it is never imported by ``import linrec`` or ``linrec
 References
 ----------
 N. Zucchet and A. Orvieto, "Recurrent neural networks: vanishing and exploding gradients are
-not the end of the story", NeurIPS 2024, Sec. 2-3 and App. A.
+not the end of the story", NeurIPS 2024 (arXiv:2405.21064), Sec. 3 and appendix.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def generating_function(lam1: Any = LAM1, lam2: Any = LAM2, rho: Any = None, T: 
 
     References
     ----------
-    Zucchet & Orvieto (2024), Eq. (4) and App. A.1 (correlated inputs).
+    Zucchet & Orvieto (2024), Sec. 3 and appendix (correlated inputs).
 
     Examples
     --------
@@ -148,7 +148,7 @@ def cross_sensitivity(lam1: Any = LAM1, lam2: Any = LAM2, rho: Any = None, T: An
 
     References
     ----------
-    Zucchet & Orvieto (2024), Eq. (5).
+    Zucchet & Orvieto (2024), Sec. 3 (sensitivity of the state to lambda, white noise).
 
     Examples
     --------
@@ -227,7 +227,7 @@ def state_moment(param: str = "lam", rho: Any = None, T: Any = None, normalizati
 
     References
     ----------
-    Zucchet & Orvieto (2024), Eq. (4), Sec. 3.2.
+    Zucchet & Orvieto (2024), Sec. 3 (state moment; normalization).
 
     Examples
     --------
@@ -285,7 +285,7 @@ def sensitivity(param: str = "lam", rho: Any = None, T: Any = None, normalizatio
 
     References
     ----------
-    Zucchet & Orvieto (2024), Eq. (5) and Sec. 3 (Eq. (7)-(8), normalization and
+    Zucchet & Orvieto (2024), Sec. 3 (white-noise sensitivity; normalization and
     reparameterization).
 
     Examples
@@ -343,7 +343,7 @@ def asymptotic_exponent(expr: sp.Expr, var: sp.Symbol = LAM, at: Any = 1) -> sp.
 
     References
     ----------
-    Zucchet & Orvieto (2024), Sec. 2.2 (scaling of the sensitivity as lambda -> 1, Fig. 1).
+    Zucchet & Orvieto (2024), Sec. 3 (scaling of the sensitivity as lambda -> 1).
 
     Examples
     --------
@@ -381,7 +381,7 @@ def leading_coefficient(expr: sp.Expr, var: sp.Symbol = LAM, at: Any = 1) -> sp.
 
     References
     ----------
-    Zucchet & Orvieto (2024), Sec. 2.2.
+    Zucchet & Orvieto (2024), Sec. 3.
 
     Examples
     --------
@@ -418,7 +418,7 @@ def limit_at(expr: sp.Expr, var: sp.Symbol = OMEGA, to: Any = -sp.oo) -> sp.Expr
 
     References
     ----------
-    Zucchet & Orvieto (2024), Sec. 3.2, Eq. (8) (exponential parameterization keeps the
+    Zucchet & Orvieto (2024), Sec. 3 (exponential parameterization keeps the
     normalized sensitivity bounded).
 
     Examples

@@ -36,6 +36,20 @@ from linrec.memory import symbolic as sym
 from linrec.memory.montecarlo import mc_population_loss, mc_sensitivity, mc_state_moment
 
 P = "zucchet2024"
+# section-level references (equation numbers of the paper are not cited: not checked against the PDF)
+EQ_LANDSCAPE = "Sec. 3 (1-D loss landscape)"
+EQ_ANGLE_LANDSCAPE = "Sec. 3 (complex eigenvalues, landscape)"
+EQ_ANGLE = "Sec. 3 (complex eigenvalues)"
+EQ_REPARAM = "Sec. 3 (normalization + exp reparam)"
+EQ_NORM = "Sec. 3 (normalization)"
+EQ_SCALING = "Sec. 3 (scaling as lam -> 1)"
+EQ_WHITE = "Sec. 3 (white noise)"
+EQ_CROSSOVER = "Sec. 3 + appendix (AR(1) crossover)"
+EQ_AR1 = "Sec. 3 + appendix (AR(1) input)"
+EQ_CONST = "Sec. 3 + appendix (constant input)"
+EQ_CURV = "Sec. 3-4 (curvature at the optimum)"
+EQ_STRUCT = "Sec. 4 (diagonal vs dense)"
+EQ_LOSS = "Sec. 4 (teacher-student loss)"
 N_MC = 20000
 
 
@@ -57,9 +71,9 @@ def _three_way(claim, eq, what, closed, exact, mc, T):
 
 
 MODELS = {
-    "white noise": (None, "Eq. (4)-(5)"),
-    "AR(1) rho=0.5": (InputModel.ar1(0.5), "App. A, Eq. (14)"),
-    "constant input": (InputModel.constant(), "App. A (rho = 1)"),
+    "white noise": (None, EQ_WHITE),
+    "AR(1) rho=0.5": (InputModel.ar1(0.5), EQ_AR1),
+    "constant input": (InputModel.constant(), EQ_CONST),
 }
 
 
@@ -75,7 +89,7 @@ def test_moments_three_way(claim, name):
     _three_way(claim, eq, f"E[(dh/dlam)^2] at lam=0.9, {name}", c, exact_sensitivity(T, "lam", lam, model=model),
                mc_sensitivity(T, N_MC, "lam", lam, model=model, rng=102), T)
     if model is None:
-        claim.check(paper=P, equation="Eq. (5)", statement="white noise: E[(dh/dlam)^2] = (1+lam^2)/(1-lam^2)^3",
+        claim.check(paper=P, equation=EQ_WHITE, statement="white noise: E[(dh/dlam)^2] = (1+lam^2)/(1-lam^2)^3",
                     predicted=(1 + lam**2) / (1 - lam**2) ** 3, measured=c, rtol=1e-14,
                     why="two float evaluations of the same rational function: a few eps")
 
@@ -96,7 +110,7 @@ def test_asymptotic_exponents(claim, name, rho, model):
         ("E[(dh/dlam)^2]", sym.sensitivity(rho=rho), lambda g: sensitivity("lam", gap=g, model=model)),
     ]:
         alpha = sym.asymptotic_exponent(expr)
-        claim.check(paper=P, equation="Sec. 2.2, Fig. 1",
+        claim.check(paper=P, equation=EQ_SCALING,
                     statement=f"{name}: {what} ~ (1-lam)^alpha, sympy exponent vs stable numeric log-log slope "
                               f"at 1-lam=1e-8",
                     predicted=float(alpha), measured=_slope(fun, gap), atol=1e-6,
@@ -115,7 +129,7 @@ def test_sensitivity_slope_by_simulation(claim):
     pred = np.log(c2 / c1) / np.log(g2 / g1)
     meas = np.log(m2.mean / m1.mean) / np.log(g2 / g1)
     se = np.hypot(m1.se / m1.mean, m2.se / m2.mean) / abs(np.log(g2 / g1))
-    claim.check(paper=P, equation="Fig. 1", statement="white noise: secant log-log slope of the sensitivity "
+    claim.check(paper=P, equation=EQ_SCALING, statement="white noise: secant log-log slope of the sensitivity "
                 "between 1-lam=0.1 and 0.03, closed form vs Monte Carlo",
                 predicted=pred, measured=meas, atol=4 * se,
                 why=f"4 SE of the slope by the delta method (SE = {se:.3g}, independent estimates)")
@@ -131,10 +145,10 @@ def test_ar1_crossover(claim):
     r = sp.Symbol("r", positive=True)
     slope_r = sp.simplify(slope0.subs(d, r * eps))
     lim_hi, lim_lo = sp.limit(slope_r, r, sp.oo), sp.limit(slope_r, r, 0)
-    claim.check(paper=P, equation="App. A, Fig. 1 (right)", statement="AR(1) scaling function: slope -> -4 when "
+    claim.check(paper=P, equation=EQ_CROSSOVER, statement="AR(1) scaling function: slope -> -4 when "
                 "1-lam >> 1-rho", predicted=-4.0, measured=float(lim_hi), atol=1e-15,
                     why="exact sympy rational; 1e-15 covers the float conversion")
-    claim.check(paper=P, equation="App. A, Fig. 1 (right)", statement="AR(1) scaling function: slope -> -3 when "
+    claim.check(paper=P, equation=EQ_CROSSOVER, statement="AR(1) scaling function: slope -> -3 when "
                 "1-lam << 1-rho", predicted=-3.0, measured=float(lim_lo), atol=1e-15,
                     why="exact sympy rational; 1e-15 covers the float conversion")
     e = 1e-6
@@ -142,7 +156,7 @@ def test_ar1_crossover(claim):
     for ratio in (100.0, 1.0, 0.01):
         pred = float(slope_r.subs(r, ratio))
         meas = _slope(lambda g: sensitivity("lam", gap=g, model=model), ratio * e)
-        claim.check(paper=P, equation="App. A, Fig. 1 (right)",
+        claim.check(paper=P, equation=EQ_CROSSOVER,
                     statement=f"AR(1) rho=1-1e-6: local slope of E[(dh/dlam)^2] at (1-lam)/(1-rho)={ratio:g} "
                               "follows the scaling function",
                     predicted=pred, measured=meas, atol=10 * (ratio * e + e) + 1e-6,
@@ -153,21 +167,21 @@ def test_ar1_crossover(claim):
 @pytest.mark.claim
 def test_normalization_removes_state_growth_not_sensitivity(claim):
     for mode in ("function", "independent"):
-        claim.check(paper=P, equation="Sec. 3.2",
+        claim.check(paper=P, equation=EQ_NORM,
                     statement=f"normalized ({mode}) white-noise E[h^2] = 1 at 1-lam=1e-12",
                     predicted=1.0, measured=float(state_moment(gap=1e-12, normalization=mode)), rtol=1e-13,
                     why="gamma^2 = 1-lam^2 computed from the gap: a few eps")
         alpha = sym.asymptotic_exponent(sym.sensitivity(normalization=mode))
-        claim.check(paper=P, equation="Sec. 3.2", statement=f"normalized ({mode}) sensitivity still diverges: "
+        claim.check(paper=P, equation=EQ_NORM, statement=f"normalized ({mode}) sensitivity still diverges: "
                     "sympy exponent vs numeric slope at 1-lam=1e-8", predicted=float(alpha),
                     measured=_slope(lambda g, m=mode: sensitivity("lam", gap=g, normalization=m), 1e-8), atol=1e-6,
                     why="next expansion term O(1-lam) = 1e-8")
-        claim.check(paper=P, equation="Sec. 3.2", statement=f"normalized ({mode}) sensitivity exponent is -2",
+        claim.check(paper=P, equation=EQ_NORM, statement=f"normalized ({mode}) sensitivity exponent is -2",
                     predicted=-2.0, measured=float(alpha), atol=1e-15,
                     why="exact sympy rational; 1e-15 covers the float conversion")
         lam, T = 0.97, 900
         c = float(sensitivity("lam", lam, normalization=mode))
-        _three_way(claim, "Sec. 3.2", f"normalized ({mode}) E[(dh/dlam)^2] at lam=0.97", c,
+        _three_way(claim, EQ_NORM, f"normalized ({mode}) E[(dh/dlam)^2] at lam=0.97", c,
                    exact_sensitivity(T, "lam", lam, normalization=mode),
                    mc_sensitivity(T, N_MC, "lam", lam, normalization=mode, rng=301), T)
 
@@ -180,27 +194,27 @@ def test_exp_reparam_bounded(claim, rho):
     expected = {"function": (1 + r) / (4 * (1 - r)), "independent": (1 + r) / (2 * (1 - r))}
     for mode in ("function", "independent"):
         lim = sym.limit_at(sym.sensitivity("omega", rho=rho, normalization=mode))
-        claim.check(paper=P, equation="Sec. 3.2, Eq. (8)", statement=f"exp reparam, normalized ({mode}): "
+        claim.check(paper=P, equation=EQ_REPARAM, statement=f"exp reparam, normalized ({mode}): "
                     f"lim_(omega->-oo) E[(dh/domega)^2] = {expected[mode]} (rho={r})",
                     predicted=float(expected[mode]), measured=float(lim), atol=1e-15,
                     why="exact sympy rational; 1e-15 covers the float conversion")
         gaps = np.logspace(-1, -12, 23)
         vals = np.array([float(sensitivity("omega", omega=np.log(-np.log1p(-g)), model=model, normalization=mode))
                          for g in gaps])
-        claim.check(paper=P, equation="Sec. 3.2, Eq. (8)", statement=f"exp reparam ({mode}) sensitivity at "
+        claim.check(paper=P, equation=EQ_REPARAM, statement=f"exp reparam ({mode}) sensitivity at "
                     "1-lam=1e-12 equals the limit", predicted=float(lim), measured=float(vals[-1]),
                     rtol=1e-9, why="next expansion term O(1-lam) (x 1/(1-rho)) = 2e-12, plus rounding")
-        claim.check_bound(paper=P, equation="Sec. 3.2, Eq. (8)", statement=f"exp reparam ({mode}) sensitivity "
+        claim.check_bound(paper=P, equation=EQ_REPARAM, statement=f"exp reparam ({mode}) sensitivity "
                           "stays bounded by its limit for 1-lam in [1e-12, 0.1]", bound=float(lim),
                           measured=float(vals.max()), relation="<=", slack=1e-12,
                           why="monotone approach from below; slack = rounding")
-        claim.check_bound(paper=P, equation="Sec. 3.2", statement=f"without reparam the normalized ({mode}) "
+        claim.check_bound(paper=P, equation=EQ_NORM, statement=f"without reparam the normalized ({mode}) "
                           "sensitivity grows > 1e20 at 1-lam=1e-12", bound=1e20,
                           measured=float(sensitivity("lam", gap=1e-12, model=model, normalization=mode)),
                           relation=">=", why="exponent -2: ~ 1e24 / 2")
     T, om = 400, np.log(0.05)
     c = float(sensitivity("omega", omega=om, model=model, normalization="function"))
-    _three_way(claim, "Sec. 3.2, Eq. (8)", f"exp reparam normalized E[(dh/domega)^2] at 1-lam~0.05 (rho={r})",
+    _three_way(claim, EQ_REPARAM, f"exp reparam normalized E[(dh/domega)^2] at 1-lam~0.05 (rho={r})",
                c, exact_sensitivity(T, "omega", omega=om, model=model, normalization="function"),
                mc_sensitivity(T, N_MC, "omega", omega=om, model=model, normalization="function", rng=401), T)
 
@@ -212,15 +226,15 @@ def test_angle_sensitivity_diverges_after_normalization(claim):
         expr = sym.sensitivity("theta", normalization=mode).subs(sym.THETA, th)
         alpha = sym.asymptotic_exponent(expr, sym.NU)
         meas = _slope(lambda g, m=mode: sensitivity("theta", gap=g, theta=float(th), normalization=m), 1e-8)
-        claim.check(paper=P, equation="Sec. 3.3", statement=f"complex lam, theta=pi/5, normalized ({mode}): "
+        claim.check(paper=P, equation=EQ_ANGLE, statement=f"complex lam, theta=pi/5, normalized ({mode}): "
                     "E[(d Re h/d theta)^2] exponent (sympy) vs numeric slope", predicted=float(alpha),
                     measured=meas, atol=1e-6, why="next expansion term O(1-|lam|) = 1e-8")
-        claim.check(paper=P, equation="Sec. 3.3", statement=f"angle sensitivity exponent after normalization "
+        claim.check(paper=P, equation=EQ_ANGLE, statement=f"angle sensitivity exponent after normalization "
                     f"({mode}) is -2 (diverges)", predicted=-2.0, measured=float(alpha), atol=1e-15,
                     why="exact sympy rational; 1e-15 covers the float conversion")
     T, gap = 700, 0.05
     c = float(sensitivity("theta", gap=gap, theta=float(th), normalization="function"))
-    _three_way(claim, "Sec. 3.3", "normalized angle sensitivity at |lam|=0.95, theta=pi/5", c,
+    _three_way(claim, EQ_ANGLE, "normalized angle sensitivity at |lam|=0.95, theta=pi/5", c,
                exact_sensitivity(T, "theta", gap=gap, theta=float(th), normalization="function"),
                mc_sensitivity(T, N_MC, "theta", gap=gap, theta=float(th), normalization="function", rng=501), T)
 
@@ -233,7 +247,7 @@ def test_loss_landscapes_and_curvature(claim):
     for lam in (0.5, 0.95):
         exact = population_loss(lam**s, ls**s)
         bound = 0.5 * np.sum(s * (lam**s - ls**s) ** 2) / T
-        claim.check(paper=P, equation="Sec. 3, Fig. 3", statement=f"loss landscape in lam: stationary closed form "
+        claim.check(paper=P, equation=EQ_LANDSCAPE, statement=f"loss landscape in lam: stationary closed form "
                     f"vs exact population loss (T={T}) at lam={lam}", predicted=float(stationary_loss(lam, ls)),
                     measured=exact, atol=bound + 1e-15,
                     why="population loss = stationary loss - (1/2T) sum_s s dk_s^2 (transients); that sum is the "
@@ -241,21 +255,21 @@ def test_loss_landscapes_and_curvature(claim):
     Tm = 120
     sm = np.arange(Tm)
     mc = mc_population_loss(0.95**sm, ls**sm, N_MC, rng=601)
-    claim.check(paper=P, equation="Sec. 4, Eq. (1)", statement="exact population loss = Monte Carlo (T=120, "
+    claim.check(paper=P, equation=EQ_LOSS, statement="exact population loss = Monte Carlo (T=120, "
                 "lam=0.95 vs 0.9)", predicted=population_loss(0.95**sm, ls**sm), measured=mc.mean,
                 atol=4 * mc.se, why=f"4 Monte-Carlo standard errors (SE = {mc.se:.3g})")
     # curvature at the optimum (lam): Hessian from the Jacobian vs sensitivity vs finite differences
     _, J = scalar_impulse_response(T, ls)
     G = gauss_newton_hessian(J)[0, 0]
     sens = float(sensitivity("lam", ls))
-    claim.check(paper=P, equation="Sec. 3, Eq. (6)", statement="Hessian at the optimum in lam (T=3000) = "
+    claim.check(paper=P, equation=EQ_CURV, statement="Hessian at the optimum in lam (T=3000) = "
                 "E[(dh/dlam)^2] = (1+lam*^2)/(1-lam*^2)^3", predicted=sens, measured=G,
                 atol=1.001 * float(np.sum(s * J[:, 0] ** 2) / T),
                 why="G(T) = sum_{s<T} (1-s/T) k'_s^2 falls short of the T=inf value by (1/T) sum s k'_s^2 "
                     "(+ a tail < 1e-130); tolerance = that deficit + 0.1%")
     h = 1e-4
     fd = (stationary_loss(ls + h, ls) - 2 * stationary_loss(ls, ls) + stationary_loss(ls - h, ls)) / h**2
-    claim.check(paper=P, equation="Sec. 3, Eq. (6)", statement="curvature of the stationary loss at lam* "
+    claim.check(paper=P, equation=EQ_CURV, statement="curvature of the stationary loss at lam* "
                 "(finite differences) = E[(dh/dlam)^2]", predicted=sens, measured=float(fd), rtol=1e-4,
                 why="central 2nd difference: O(h^2 L'''') ~ 1e-6 relative, rounding eps L/h^2 ~ 1e-8 relative")
     # landscape and curvature in theta at |lam| = 0.95
@@ -264,12 +278,12 @@ def test_loss_landscapes_and_curvature(claim):
     sens_t = float(sensitivity("theta", gap=1 - nu, theta=th_s))
     fd = (stationary_loss(nu * np.exp(1j * (th_s + h)), lam_s) - 2 * stationary_loss(lam_s, lam_s)
           + stationary_loss(nu * np.exp(1j * (th_s - h)), lam_s)) / h**2
-    claim.check(paper=P, equation="Sec. 3.3, Fig. 3", statement="curvature of the loss in theta at the optimum "
+    claim.check(paper=P, equation=EQ_ANGLE_LANDSCAPE, statement="curvature of the loss in theta at the optimum "
                 "(finite differences) = E[(d Re h/d theta)^2]", predicted=sens_t, measured=float(fd), rtol=1e-4,
                 why="central 2nd difference: O(h^2) ~ 1e-6 relative; rounding eps L/h^2 ~ 1e-8 relative")
     k, Jd = diagonal_impulse_response(T, [lam_s], [1.0], [1.0], param="polar")
     G = gauss_newton_hessian(Jd)[1, 1]
-    claim.check(paper=P, equation="Sec. 3.3", statement="Hessian at the optimum in theta (diagonal student, "
+    claim.check(paper=P, equation=EQ_ANGLE, statement="Hessian at the optimum in theta (diagonal student, "
                 "T=3000) = E[(d Re h/d theta)^2]", predicted=sens_t, measured=G,
                 atol=1.001 * float(np.sum(s * Jd[:, 1] ** 2) / T),
                 why="transient deficit (1/T) sum s k'_s^2 (+ a tail < 1e-60); tolerance = deficit + 0.1%")
@@ -294,22 +308,22 @@ def test_hessian_structure_dense_vs_diagonal(claim):
     _, Jn = dense_impulse_response(T, A, B, C)
     Hn = gauss_newton_hessian(Jn)
     dd_d, dd_n = diagonal_dominance(Hd), diagonal_dominance(Hn)
-    claim.check_bound(paper=P, equation="Sec. 4, Fig. 4", statement="complex-diagonal student (polar): Hessian at "
+    claim.check_bound(paper=P, equation=EQ_STRUCT, statement="complex-diagonal student (polar): Hessian at "
                       "the optimum is diagonally dominant (share of ||H||_F^2 on the diagonal >= 0.9)",
                       bound=0.9, measured=dd_d, relation=">=", why="structural claim on a fixed random teacher")
-    claim.check_bound(paper=P, equation="Sec. 4, Fig. 4", statement="dense student: diagonal share of the Hessian "
+    claim.check_bound(paper=P, equation=EQ_STRUCT, statement="dense student: diagonal share of the Hessian "
                       "<= 0.5", bound=0.5, measured=dd_n, relation="<=", why="structural claim, fixed teacher")
     wd, Vd = np.linalg.eigh(Hd)
     wn, Vn = np.linalg.eigh(Hn)
     pr_d = float(participation_ratio(Vd[:, -1]))
     pr_n = float(participation_ratio(Vn[:, -1]))
-    claim.check_bound(paper=P, equation="Sec. 4, Fig. 4", statement="top Hessian eigenvector is axis-aligned for the "
+    claim.check_bound(paper=P, equation=EQ_STRUCT, statement="top Hessian eigenvector is axis-aligned for the "
                       "diagonal student (participation ratio <= 1.5)", bound=1.5, measured=pr_d, relation="<=",
                       why="structural claim, fixed teacher")
-    claim.check_bound(paper=P, equation="Sec. 4, Fig. 4", statement="top Hessian eigenvector spreads over >= 3 "
+    claim.check_bound(paper=P, equation=EQ_STRUCT, statement="top Hessian eigenvector spreads over >= 3 "
                       "coordinates for the dense student", bound=3.0, measured=pr_n, relation=">=",
                       why="structural claim, fixed teacher")
-    claim.check_bound(paper=P, equation="Sec. 4", statement="top eigenvector mass on the recurrent coordinates "
+    claim.check_bound(paper=P, equation=EQ_STRUCT, statement="top eigenvector mass on the recurrent coordinates "
                       "(nu of the slowest mode) for the diagonal student >= 0.99",
                       bound=0.99, measured=float(top_eigvec_mass(Hd, [0], 1)[0]), relation=">=",
                       why="structural claim: the sharpest direction is the modulus of the |lam|=0.99 mode")
