@@ -43,6 +43,9 @@ class History:
         Gradient norm of each parameter group at each step.
     grad_weight_ratio : dict of str to numpy.ndarray
         ||g_group|| / ||w_group|| at each step.
+    group_update_norm : dict of str to numpy.ndarray
+        Norm of the update of each parameter group at each step (its ratio to ``grad_norm`` is
+        the optimizer's effective learning rate for that group).
     eig_steps : numpy.ndarray
         Steps at which eigenvalues were recorded.
     eigenvalues : numpy.ndarray or None
@@ -75,6 +78,7 @@ class History:
     update_norm: np.ndarray = field(default_factory=lambda: np.zeros(0))
     grad_norm: dict = field(default_factory=dict)
     grad_weight_ratio: dict = field(default_factory=dict)
+    group_update_norm: dict = field(default_factory=dict)
     eig_steps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     eigenvalues: np.ndarray | None = None
     eval_steps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -101,6 +105,8 @@ class History:
             arrays[f"grad_norm/{g}"] = v
         for g, v in self.grad_weight_ratio.items():
             arrays[f"grad_weight_ratio/{g}"] = v
+        for g, v in self.group_update_norm.items():
+            arrays[f"group_update_norm/{g}"] = v
         if self.eigenvalues is not None:
             arrays["eigenvalues"] = self.eigenvalues
         for k, v in self.params.items():
@@ -118,6 +124,7 @@ class History:
 
         return cls(loss=np.asarray(arrays["loss"]), update_norm=np.asarray(arrays["update_norm"]),
                    grad_norm=sub("grad_norm/"), grad_weight_ratio=sub("grad_weight_ratio/"),
+                   group_update_norm=sub("group_update_norm/"),
                    eig_steps=np.asarray(arrays["eig_steps"]), eigenvalues=arrays.get("eigenvalues"),
                    eval_steps=np.asarray(arrays["eval_steps"]), eval_loss=np.asarray(arrays["eval_loss"]),
                    eval_accuracy=np.asarray(arrays["eval_accuracy"]), params=sub("params/"),
@@ -190,7 +197,10 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
         Initial parameters (default ``model.init(rng)``). Not modified.
     objective : {"sample", "population"}, optional
         ``"sample"``: the task's loss on a fresh batch; ``"population"``: the exact white-noise
-        population loss against ``task.impulse_response()`` (linear time-invariant models).
+        population loss against ``task.impulse_response()`` (linear time-invariant models; it is
+        the expectation of the sample loss for unit-variance inputs, so for a
+        :class:`~linrec.tasks.LinearFunctional`, whose inputs are dt * N(0, 1), the sample loss
+        has expectation dt^2 times it).
     eig_every : int, optional
         Record ``model.eigenvalues`` every this many steps (default about 100 records per run;
         0 disables).
@@ -251,6 +261,7 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
     unorm = np.full(steps, np.nan)
     gnorm = {n: np.full(steps, np.nan) for n in names}
     ratio = {n: np.full(steps, np.nan) for n in names}
+    gupd = {n: np.full(steps, np.nan) for n in names}
     eig_steps, eigs, ev_steps, ev_loss, ev_acc = [], [], [], [], []
     state = optimizer.init(p)
     bar = _Progress(steps, progress, type(model).__name__)
@@ -303,7 +314,10 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
             if not all(np.all(np.isfinite(v)) for v in new_p.values()):
                 diverged, div_at = True, step
                 break
-            unorm[step] = _optim.global_norm(upd)
+            un = _group_norms(upd, groups)
+            unorm[step] = math.sqrt(sum(v * v for v in un.values()))
+            for n in names:
+                gupd[n][step] = un.get(n, 0.0)
             p, state = new_p, new_state
             done = step + 1
             bar.update(done, L)
@@ -316,7 +330,7 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
         if eval_every:
             evaluate(done)
     return History(
-        loss=loss, update_norm=unorm, grad_norm=gnorm, grad_weight_ratio=ratio,
+        loss=loss, update_norm=unorm, grad_norm=gnorm, grad_weight_ratio=ratio, group_update_norm=gupd,
         eig_steps=np.asarray(eig_steps, dtype=np.int64),
         eigenvalues=np.array(eigs) if eigs else None,
         eval_steps=np.asarray(ev_steps, dtype=np.int64), eval_loss=np.asarray(ev_loss, dtype=np.float64),

@@ -53,6 +53,8 @@ def test_records_groups_ratios_and_eigenvalues():
     assert set(h.grad_norm) == {"recurrent", "input", "output"}
     for grp in h.grad_norm:
         assert h.grad_norm[grp].shape == (30,) and np.all(h.grad_weight_ratio[grp] > 0)
+    # group update norms add up to the global update norm
+    np.testing.assert_allclose(np.sqrt(sum(v**2 for v in h.group_update_norm.values())), h.update_norm, rtol=1e-12)
     assert h.eig_steps.tolist() == [0, 10, 20, 30] and h.eigenvalues.shape == (4, 4)
     np.testing.assert_allclose(h.eigenvalues[-1], m.eigenvalues(h.params))
     arrays, meta = h.to_arrays()
