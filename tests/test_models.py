@@ -134,6 +134,8 @@ NONLIN = {
     "minlstm_norm": (lambda: models.MinLSTM(DIN, 3, DOUT), False),
     "minlstm_nonorm": (lambda: models.MinLSTM(DIN, 3, DOUT, normalize=False), False),
     "minlstm_seq_linear": (lambda: models.MinLSTM(DIN, 3, DOUT, mode="sequential", positive=False), False),
+    "mingru_2layers": (lambda: models.MinGRU(DIN, 3, DOUT, layers=2), False),
+    "minlstm_3layers_residual": (lambda: models.MinLSTM(DIN, 3, DOUT, layers=3, residual=True), False),
 }
 
 
@@ -145,7 +147,7 @@ def test_nonlinear_gradients(name, with_h0):
     m = make()
     p = _jitter(m.init(rng), rng, 0.3)
     x, target, mask = _data(m, rng)
-    width = 2 * m.hidden if isinstance(m, models.LSTM) else m.hidden
+    width = 2 * m.hidden if isinstance(m, models.LSTM) else m.hidden * getattr(m, "layers", 1)
     h0 = np.abs(rng.standard_normal((B, width))) if with_h0 else None
     L, g = m.loss_and_grad(p, x, target, mask, h0=h0)
     assert set(g) == set(p) and all(g[k].shape == p[k].shape for k in p)

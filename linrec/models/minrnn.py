@@ -18,14 +18,14 @@ log-space scan of Heinsen applies); with ``positive=False`` g is the identity.
 and the initial state are non-negative, else the default method); ``mode="sequential"`` runs the
 recurrence step by step. Both give the same states up to rounding, including from a nonzero h0.
 The backward pass is :func:`linrec.scan.linear_scan_vjp` followed by the gates' chain rule.
-Readout y_t = C h_t + c.
+Readout y_t = C h_t + c (of the last layer when ``layers > 1``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from linrec._validation import as_rng, check_choice
+from linrec._validation import as_rng, check_choice, check_positive_int
 from linrec.models.base import Model
 
 __all__ = ["MinGRU", "MinLSTM"]
@@ -48,32 +48,48 @@ def _dg(v):
     return np.where(v >= 0, 1.0, s * (1.0 - s))
 
 
+def _lname(base: str, layer: int) -> str:
+    return base if layer == 0 else f"{base}_{layer}"
+
+
 class _MinRNN(Model):
     _gates: tuple[str, ...] = ()
 
-    def __init__(self, input_dim, hidden, output_dim, *, mode: str = "parallel", positive: bool = True):
+    def __init__(self, input_dim, hidden, output_dim, *, mode: str = "parallel", positive: bool = True,
+                 layers: int = 1, residual: bool = False):
         super().__init__(input_dim, hidden, output_dim)
         self.mode = check_choice(mode, "mode", ("parallel", "sequential"))
         self.positive = bool(positive)
+        self.layers = check_positive_int(layers, "layers")
+        self.residual = bool(residual)
         groups = {}
-        for gname in self._gates:
-            groups[f"W{gname}"] = "gate"
-            groups[f"b{gname}"] = "gate"
-        groups.update({"Wh": "input", "bh": "input", "C": "output", "c": "output"})
+        for layer in range(self.layers):
+            for gname in self._gates:
+                groups[_lname(f"W{gname}", layer)] = "gate"
+                groups[_lname(f"b{gname}", layer)] = "gate"
+            groups[_lname("Wh", layer)] = "input"
+            groups[_lname("bh", layer)] = "input"
+        groups.update({"C": "output", "c": "output"})
         self.param_groups = groups
 
     def init(self, rng=None):
-        """Linear layers U(-1/sqrt(d_in), 1/sqrt(d_in)) (PyTorch's default), readout C ~ N(0, 1/N)."""
+        """Linear layers U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (PyTorch's default), readout C ~ N(0, 1/N)."""
         g = as_rng(rng)
-        N, din, dout = self.hidden, self.input_dim, self.output_dim
-        k = 1.0 / np.sqrt(din)
+        N, dout = self.hidden, self.output_dim
         p = {}
-        for name in (*self._gates, "h"):
-            p[f"W{name}"] = g.uniform(-k, k, (N, din))
-            p[f"b{name}"] = g.uniform(-k, k, N)
+        for layer in range(self.layers):
+            din = self.input_dim if layer == 0 else N
+            k = 1.0 / np.sqrt(din)
+            for name in (*self._gates, "h"):
+                p[_lname(f"W{name}", layer)] = g.uniform(-k, k, (N, din))
+                p[_lname(f"b{name}", layer)] = g.uniform(-k, k, N)
         p["C"] = g.standard_normal((dout, N)) / np.sqrt(N)
         p["c"] = np.zeros(dout)
         return p
+
+    def _layer_params(self, p, layer):
+        return {base: p[_lname(base, layer)] for base in
+                [f"{w}{n}" for n in (*self._gates, "h") for w in ("W", "b")]}
 
     def _ab(self, p, x):
         """Gates a, the input coefficient (z or i'), the candidate and the pre-activations."""
@@ -83,21 +99,32 @@ class _MinRNN(Model):
         from linrec.scan import linear_scan
 
         T, B, _ = x.shape
-        h0 = self._check_h0(h0, B)
-        a, coef, cand, aux = self._ab(p, x)
-        b = coef * cand
-        if self.mode == "parallel":
-            use_log = self.positive and (h0 is None or np.all(h0 >= 0))
-            h = linear_scan(a, b, h0, method="log" if use_log else "auto")
-        else:
-            h = np.empty_like(b)
-            prev = np.zeros((B, self.hidden)) if h0 is None else h0
-            for t in range(T):
-                prev = a[t] * prev + b[t]
-                h[t] = prev
-        y = h @ p["C"].T + p["c"]
-        cache = (x, h, h0, a, coef, cand, aux) if need_cache else None
-        return y, (h if need_states else None), cache
+        N = self.hidden
+        h0 = self._check_h0(h0, B, N * self.layers)
+        inp = x
+        caches, states = [], []
+        for layer in range(self.layers):
+            pl = self._layer_params(p, layer)
+            h0l = None if h0 is None else h0[:, layer * N:(layer + 1) * N]
+            a, coef, cand, aux = self._ab(pl, inp)
+            b = coef * cand
+            if self.mode == "parallel":
+                use_log = self.positive and (h0l is None or np.all(h0l >= 0))
+                h = linear_scan(a, b, h0l, method="log" if use_log else "auto")
+            else:
+                h = np.empty_like(b)
+                prev = np.zeros((B, N)) if h0l is None else h0l
+                for t in range(T):
+                    prev = a[t] * prev + b[t]
+                    h[t] = prev
+            if need_cache:
+                caches.append((inp, h, h0l, a, coef, cand, aux))
+            out = h + inp if (self.residual and layer > 0) else h
+            states.append(out)
+            inp = out
+        y = inp @ p["C"].T + p["c"]
+        st = (states[0] if self.layers == 1 else np.concatenate(states, axis=2)) if need_states else None
+        return y, st, ((caches, inp) if need_cache else None)
 
     def _candidate(self, p, x):
         v = x @ p["Wh"].T + p["bh"]
@@ -106,23 +133,33 @@ class _MinRNN(Model):
     def _backward(self, p, cache, dy):
         from linrec.scan import linear_scan_vjp
 
-        x, h, h0, a, coef, cand, aux = cache
-        T, B, _ = x.shape
-        gh = dy @ p["C"]
-        ga, gb, _ = linear_scan_vjp(a, h, gh, h0)
-        gcand = gb * coef
-        v = aux["v"]
-        gv = gcand * _dg(v) if self.positive else gcand
-        gpre = self._gate_grads(ga, gb * cand, aux)
+        caches, last = cache
+        T, B, _ = dy.shape
         n = T * B
-        x2 = x.reshape(n, -1)
         dy2 = dy.reshape(n, -1)
-        grads = {"Wh": gv.reshape(n, -1).T @ x2, "bh": gv.reshape(n, -1).sum(0),
-                 "C": dy2.T @ h.reshape(n, -1), "c": dy2.sum(0)}
-        for name, gk in gpre.items():
-            g2 = gk.reshape(n, -1)
-            grads[f"W{name}"] = g2.T @ x2
-            grads[f"b{name}"] = g2.sum(0)
+        grads = {"C": dy2.T @ last.reshape(n, -1), "c": dy2.sum(0)}
+        g_out = dy @ p["C"]
+        for layer in range(self.layers - 1, -1, -1):
+            inp, h, h0l, a, coef, cand, aux = caches[layer]
+            pl = self._layer_params(p, layer)
+            ga, gb, _ = linear_scan_vjp(a, h, g_out, h0l)
+            gcand = gb * coef
+            gv = gcand * _dg(aux["v"]) if self.positive else gcand
+            gpre = self._gate_grads(ga, gb * cand, aux)
+            x2 = inp.reshape(n, -1)
+            gv2 = gv.reshape(n, -1)
+            grads[_lname("Wh", layer)] = gv2.T @ x2
+            grads[_lname("bh", layer)] = gv2.sum(0)
+            if layer > 0:
+                g_in = gv @ pl["Wh"]
+            for name, gk in gpre.items():
+                g2 = gk.reshape(n, -1)
+                grads[_lname(f"W{name}", layer)] = g2.T @ x2
+                grads[_lname(f"b{name}", layer)] = g2.sum(0)
+                if layer > 0:
+                    g_in = g_in + gk @ pl[f"W{name}"]
+            if layer > 0:
+                g_out = g_in + g_out if (self.residual and layer > 0) else g_in
         return grads
 
     def _gate_grads(self, ga, gcoef, aux):  # pragma: no cover - abstract
@@ -144,6 +181,11 @@ class MinGRU(_MinRNN):
         Scan-based or step-by-step evaluation (same result).
     positive : bool, optional
         Use the positive candidate g (log-space form of the paper) instead of the identity.
+    layers : int, optional
+        Number of stacked layers (layer l > 0 reads the states of layer l - 1; parameters of
+        layer l are suffixed ``_l``; ``h0`` then has width ``layers * hidden``).
+    residual : bool, optional
+        Add each stacked layer's input to its states (h^l + h^{l-1}).
 
     References
     ----------
@@ -194,6 +236,10 @@ class MinLSTM(_MinRNN):
         Scan-based or step-by-step evaluation.
     positive : bool, optional
         Positive candidate g (log-space form) instead of the identity.
+    layers : int, optional
+        Number of stacked layers (see :class:`MinGRU`).
+    residual : bool, optional
+        Residual connections between stacked layers.
 
     References
     ----------
@@ -211,8 +257,9 @@ class MinLSTM(_MinRNN):
     _gates = ("f", "i")
 
     def __init__(self, input_dim, hidden, output_dim, *, normalize: bool = True, mode: str = "parallel",
-                 positive: bool = True):
-        super().__init__(input_dim, hidden, output_dim, mode=mode, positive=positive)
+                 positive: bool = True, layers: int = 1, residual: bool = False):
+        super().__init__(input_dim, hidden, output_dim, mode=mode, positive=positive, layers=layers,
+                         residual=residual)
         self.normalize = bool(normalize)
 
     def _ab(self, p, x):
