@@ -250,3 +250,29 @@ def test_errors():
         mse(np.zeros((3, 1, 1)), np.zeros((3, 1, 1)), np.zeros(3, bool))
     with pytest.raises(ValueError, match="loss"):
         m.loss_and_grad(p, np.zeros((3, 1, 1)), np.zeros((3, 1, 1)), loss="l1")
+
+
+def test_pascanu_omega_regulariser():
+    from linrec.models.nonlinear import _omega
+
+    rng = np.random.default_rng(8)
+    m = models.ElmanRNN(2, 4, 1, radius=1.2, omega=2.0)
+    p = m.init(rng)
+    x, target, mask = _data(m, rng)
+    om, gW = m.omega_and_grad(p, x, target, mask)
+    assert om > 0
+    # the direct W-gradient (adjoints and states frozen, as in Pascanu's code) against differences
+    d = rng.standard_normal((T, B, 4))
+    delta = rng.standard_normal((T, B, 4))
+    delta[0, 0] = 0.0  # one entry below the bound: excluded
+    val, g = _omega(p["W"], d, delta, 1e-20)
+    check_grad(lambda W: _omega(W, d, delta, 1e-20)[0], p["W"], g, complex_step=False)
+    # loss_and_grad adds alpha * dOmega/dW to the task gradient of W only
+    plain = models.ElmanRNN(2, 4, 1, radius=1.2)
+    L0, g0 = plain.loss_and_grad(p, x, target, mask)
+    L1, g1 = m.loss_and_grad(p, x, target, mask)
+    assert L0 == L1
+    np.testing.assert_allclose(g1["W"], g0["W"] + 2.0 * gW, rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(g1["U"], g0["U"])
+    with pytest.raises(ValueError, match="omega"):
+        models.ElmanRNN(2, 4, 1, omega=-1.0)

@@ -47,6 +47,26 @@ def _dtype(*arrs):
     return np.result_type(*[a for a in arrs if a is not None], np.float64)
 
 
+def _omega(W, d, delta, bound):
+    """Omega and its direct gradient in W for d (T, B, N) = delta * phi' and delta (T, B, N)."""
+    v = d @ W  # dL/dh_{t-1} through step t
+    num = np.sum(v * v, axis=2)
+    den = np.sum(delta * delta, axis=2)
+    ok = den >= bound
+    B = d.shape[1]
+    count = np.sum(ok) / B
+    if count == 0:
+        return 0.0, np.zeros_like(W)
+    safe = np.where(ok, den, 1.0)
+    r = np.where(ok, num / safe, 1.0)
+    om = float(np.sum((r - 1.0) ** 2) / B / count)
+    # d/dW of (||d W||^2 / ||delta||^2 - 1)^2 = 2 (r - 1) / ||delta||^2 * 2 d^T (d W)
+    coef = np.where(ok, 4.0 * (r - 1.0) / safe, 0.0) / (B * count)
+    n = d.shape[0] * B
+    gW = (d * coef[:, :, None]).reshape(n, -1).T @ v.reshape(n, -1)
+    return om, gW
+
+
 class ElmanRNN(Model):
     """Elman network h_t = phi(W h_{t-1} + U x_t + b), y_t = C h_t + c.
 
@@ -64,6 +84,12 @@ class ElmanRNN(Model):
         W = radius * N(0, 1/N) (spectral radius close to ``radius``) or radius * Haar orthogonal.
     radius : float, optional
         Scale of W.
+    omega : float, optional
+        Strength alpha of Pascanu et al.'s vanishing-gradient regulariser: ``loss_and_grad``
+        adds alpha * dOmega/dW (adjoints and states held fixed, as in their code) to the gradient
+        of W; the returned loss is the task loss alone (see :meth:`ElmanRNN.omega_and_grad`).
+    omega_bound : float, optional
+        Steps with ||dL/dh_t||^2 below this are left out of Omega (their ``bound``).
 
     Examples
     --------
@@ -74,8 +100,12 @@ class ElmanRNN(Model):
     """
 
     def __init__(self, input_dim, hidden, output_dim, *, activation: str = "tanh", init_scheme: str = "normal",
-                 radius: float = 1.0):
+                 radius: float = 1.0, omega: float = 0.0, omega_bound: float = 1e-20):
         super().__init__(input_dim, hidden, output_dim)
+        if not omega >= 0:
+            raise ValueError(f"omega must be >= 0; got {omega!r}")
+        self.omega = float(omega)
+        self.omega_bound = float(omega_bound)
         self.activation = check_choice(activation, "activation", ("tanh", "relu", "sigmoid"))
         self.init_scheme = check_choice(init_scheme, "init_scheme", ("normal", "orthogonal"))
         if not radius > 0:
@@ -117,6 +147,7 @@ class ElmanRNN(Model):
         y = h @ C.T + c
         return y, (h if need_states else None), ((x, h, h0, pre) if need_cache else None)
 
+
     def _backward(self, p, cache, dy):
         x, h, h0, pre = cache
         T, B, _ = x.shape
@@ -129,9 +160,13 @@ class ElmanRNN(Model):
             dphi = (pre > 0).astype(np.float64)
         gh = dy @ C
         gpre = np.empty_like(gh)
+        delta = np.empty_like(gh) if self.omega > 0 else None
         carry = np.zeros_like(gh[0])
         for t in range(T - 1, -1, -1):
-            gp = (gh[t] + carry) * dphi[t]
+            dt = gh[t] + carry
+            if delta is not None:
+                delta[t] = dt
+            gp = dt * dphi[t]
             gpre[t] = gp
             carry = gp @ W
         hprev = np.empty_like(h)
@@ -140,8 +175,44 @@ class ElmanRNN(Model):
         n = T * B
         g2 = gpre.reshape(n, -1)
         dy2 = dy.reshape(n, -1)
-        return {"W": g2.T @ hprev.reshape(n, -1), "U": g2.T @ x.reshape(n, -1), "b": g2.sum(0),
-                "C": dy2.T @ h.reshape(n, -1), "c": dy2.sum(0)}
+        grads = {"W": g2.T @ hprev.reshape(n, -1), "U": g2.T @ x.reshape(n, -1), "b": g2.sum(0),
+                 "C": dy2.T @ h.reshape(n, -1), "c": dy2.sum(0)}
+        if delta is not None:
+            _, gW = _omega(W, gpre, delta, self.omega_bound)
+            grads["W"] = grads["W"] + self.omega * gW
+        return grads
+
+    def omega_and_grad(self, params, x, target, mask=None, *, loss: str = "mse", h0=None):
+        """Pascanu et al.'s vanishing-gradient regulariser Omega at ``params`` and its gradient
+        with respect to W (the adjoints and states held fixed, as in their code).
+
+        Omega = sum_t mean_b (||d_t W||^2 / ||delta_t||^2 - 1)^2 / sum_t mean_b [||delta_t||^2 >= bound],
+        where delta_t = dL/dh_t (total) and d_t = delta_t * phi'(pre_t), so d_t W = dL/dh_{t-1}
+        through step t (Pascanu, Mikolov & Bengio 2013, Eq. (9); ``RNN.py`` uses squared norms).
+        """
+        from linrec.models.losses import loss_and_dy
+
+        p = self._check_params(params)
+        x = self._check_x(x)
+        y, _, (xx, h, hh0, pre) = self._forward(p, x, h0, True, False)
+        _, dy = loss_and_dy(loss, y, target, mask)
+        T = x.shape[0]
+        W = p["W"]
+        if self.activation == "tanh":
+            dphi = 1.0 - h * h
+        elif self.activation == "sigmoid":
+            dphi = h * (1.0 - h)
+        else:
+            dphi = (pre > 0).astype(np.float64)
+        gh = dy @ p["C"]
+        delta = np.empty_like(gh)
+        gpre = np.empty_like(gh)
+        carry = np.zeros_like(gh[0])
+        for t in range(T - 1, -1, -1):
+            delta[t] = gh[t] + carry
+            gpre[t] = delta[t] * dphi[t]
+            carry = gpre[t] @ W
+        return _omega(W, gpre, delta, self.omega_bound)
 
 
 class GRU(Model):
