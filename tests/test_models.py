@@ -276,3 +276,10 @@ def test_pascanu_omega_regulariser():
     np.testing.assert_array_equal(g1["U"], g0["U"])
     with pytest.raises(ValueError, match="omega"):
         models.ElmanRNN(2, 4, 1, omega=-1.0)
+
+
+def test_pascanu_sparse_init():
+    m = models.ElmanRNN(2, 50, 1, init_scheme="sparse", radius=0.95)
+    W = m.init(0)["W"]
+    assert np.all(np.count_nonzero(W, axis=1) == 15)
+    assert np.max(np.abs(np.linalg.eigvals(W))) == pytest.approx(0.95, rel=1e-12)

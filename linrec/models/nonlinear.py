@@ -36,6 +36,13 @@ def _sigmoid(z):
 
 
 def _rec_init(g, N, scheme, radius):
+    if scheme == "sparse":
+        # Pascanu et al.'s "smart_tanh": 15 non-zero N(0, 1) entries per row, spectral radius `radius`
+        W = g.standard_normal((N, N))
+        for row in W:
+            row[g.permutation(N)[15:]] = 0.0
+        rho = np.max(np.abs(np.linalg.eigvals(W)))
+        return W * (radius / rho) if rho > 0 else W
     if scheme == "orthogonal":
         from linrec.growth.ensembles import haar_orthogonal
 
@@ -80,8 +87,10 @@ class ElmanRNN(Model):
         Output channels.
     activation : {"tanh", "relu", "sigmoid"}, optional
         Nonlinearity phi.
-    init_scheme : {"normal", "orthogonal"}, optional
-        W = radius * N(0, 1/N) (spectral radius close to ``radius``) or radius * Haar orthogonal.
+    init_scheme : {"normal", "orthogonal", "sparse"}, optional
+        W = radius * N(0, 1/N) (spectral radius close to ``radius``), radius * Haar orthogonal, or
+        Pascanu et al.'s "smart_tanh" (15 non-zero entries per row, spectral radius exactly
+        ``radius``, and U, C ~ N(0, 0.01^2)).
     radius : float, optional
         Scale of W.
     omega : float, optional
@@ -107,7 +116,7 @@ class ElmanRNN(Model):
         self.omega = float(omega)
         self.omega_bound = float(omega_bound)
         self.activation = check_choice(activation, "activation", ("tanh", "relu", "sigmoid"))
-        self.init_scheme = check_choice(init_scheme, "init_scheme", ("normal", "orthogonal"))
+        self.init_scheme = check_choice(init_scheme, "init_scheme", ("normal", "orthogonal", "sparse"))
         if not radius > 0:
             raise ValueError(f"radius must be > 0; got {radius!r}")
         self.radius = float(radius)
@@ -117,9 +126,10 @@ class ElmanRNN(Model):
         """Draw W per ``init_scheme``, U ~ N(0, 1/d_in), C ~ N(0, 1/N), zero biases."""
         g = as_rng(rng)
         N, din, dout = self.hidden, self.input_dim, self.output_dim
-        return {"W": _rec_init(g, N, self.init_scheme, self.radius),
-                "U": g.standard_normal((N, din)) / np.sqrt(din), "b": np.zeros(N),
-                "C": g.standard_normal((dout, N)) / np.sqrt(N), "c": np.zeros(dout)}
+        W = _rec_init(g, N, self.init_scheme, self.radius)
+        su, sc = (0.01, 0.01) if self.init_scheme == "sparse" else (1 / np.sqrt(din), 1 / np.sqrt(N))
+        return {"W": W, "U": g.standard_normal((N, din)) * su, "b": np.zeros(N),
+                "C": g.standard_normal((dout, N)) * sc, "c": np.zeros(dout)}
 
     def _phi(self, z):
         if self.activation == "tanh":
