@@ -327,3 +327,27 @@ def test_hessian_structure_dense_vs_diagonal(claim):
                       "(nu of the slowest mode) for the diagonal student >= 0.99",
                       bound=0.99, measured=float(top_eigvec_mass(Hd, [0], 1)[0]), relation=">=",
                       why="structural claim: the sharpest direction is the modulus of the |lam|=0.99 mode")
+
+
+@pytest.mark.claim
+def test_constant_input_defeats_the_remedies(claim):
+    # For perfectly correlated input (rho = 1) normalization and the exp reparameterization do not
+    # bound anything: sympy exponents vs stable numeric log-log slopes at 1-lam = 1e-8.
+    model = InputModel.constant()
+    cases = [
+        ("normalized E[h^2]", sym.state_moment(rho=1, normalization="function"), sym.LAM,
+         lambda g: state_moment(gap=g, model=model, normalization="function")),
+        ("normalized (function) E[(dh/dlam)^2]", sym.sensitivity(rho=1, normalization="function"), sym.LAM,
+         lambda g: sensitivity("lam", gap=g, model=model, normalization="function")),
+        ("exp reparam, normalized (function) E[(dh/domega)^2]",
+         sym.sensitivity("omega", rho=1, normalization="function").subs(sym.OMEGA, sp.log(-sp.log(sym.LAM))),
+         sym.LAM, lambda g: sensitivity("omega", omega=np.log(-np.log1p(-g)), model=model, normalization="function")),
+    ]
+    for what, expr, var, fun in cases:
+        alpha = sym.asymptotic_exponent(expr, var)
+        claim.check(paper=P, equation=EQ_CONST, statement=f"constant input: {what} ~ (1-lam)^alpha, sympy exponent "
+                    "vs numeric slope at 1-lam=1e-8", predicted=float(alpha), measured=_slope(fun, 1e-8), atol=1e-6,
+                    why="next expansion term O(1-lam) = 1e-8; central-difference error < 1e-7")
+        claim.check_bound(paper=P, equation=EQ_CONST, statement=f"constant input: {what} still diverges "
+                          "(exponent <= -1)", bound=-1.0, measured=float(alpha), relation="<=",
+                          why="exact sympy exponent (a rational)")
