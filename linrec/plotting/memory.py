@@ -181,7 +181,8 @@ def plot_complex_field(re, im, Z, *, log=True, unit_circle=True, mark=None, ax=N
         Zp = np.asarray(Z, dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
             C = np.log10(Zp) if log else Zp
-        pm = ax.pcolormesh(np.asarray(re, float), np.asarray(im, float), C, shading="auto", cmap=cmap)
+        pm = ax.pcolormesh(np.asarray(re, float), np.asarray(im, float), C, shading="auto", cmap=cmap,
+                           rasterized=True)
         fig.colorbar(pm, ax=ax, label=("log10 " + label) if log else label)
         if unit_circle:
             t = np.linspace(0, 2 * np.pi, 400)
@@ -237,7 +238,7 @@ def plot_matrix(H, *, groups=None, log=True, ax=None, title=None, cmap="magma"):
         A = np.abs(np.asarray(H, dtype=float))
         if log:
             A = np.log10(np.maximum(A, 1e-12 * A.max() if A.max() > 0 else 1e-300))
-        im = ax.imshow(A, cmap=cmap, interpolation="nearest")
+        im = ax.imshow(A, cmap=cmap, interpolation="nearest", rasterized=True)
         fig.colorbar(im, ax=ax, label="log10 |H|" if log else "|H|")
         if isinstance(groups, Mapping):
             pos, ticks, names = 0, [], []
