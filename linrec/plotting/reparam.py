@@ -16,11 +16,13 @@ __all__ = [
     "plot_perturbation_errors",
     "plot_ring",
     "plot_state_variance",
+    "plot_density",
 ]
 
 
-def plot_loglog_curves(curves, *, slopes=None, xlabel="x", ylabel="y", invert_x=False, ax=None, title=None):
-    """Log-log plot of several (x, y) curves, with optional reference power laws.
+def plot_loglog_curves(curves, *, slopes=None, xlabel="x", ylabel="y", invert_x=False, xscale="log", marker="",
+                       ax=None, title=None):
+    """Log-log (or semi-log) plot of several (x, y) curves, with optional reference power laws.
 
     Parameters
     ----------
@@ -32,6 +34,10 @@ def plot_loglog_curves(curves, *, slopes=None, xlabel="x", ylabel="y", invert_x=
         Axis labels.
     invert_x : bool, optional
         Draw x decreasing (e.g. distance to the boundary shrinking to the right).
+    xscale : {"log", "linear"}, optional
+        Scale of the x axis (the y axis is always logarithmic).
+    marker : str, optional
+        Matplotlib marker for the data points (default none).
     ax : matplotlib.axes.Axes, optional
         Axes to draw into.
     title : str, optional
@@ -58,12 +64,12 @@ def plot_loglog_curves(curves, *, slopes=None, xlabel="x", ylabel="y", invert_x=
         fig, ax = new_axes(ax)
         for label, (x, y) in curves.items():
             ls = "--" if label.startswith("--") else "-"
-            ax.plot(np.asarray(x, float), np.asarray(y, float), ls, label=label.lstrip("-"))
+            ax.plot(np.asarray(x, float), np.asarray(y, float), marker + ls, ms=3, label=label.lstrip("-"))
         xs = np.concatenate([np.asarray(x, float).ravel() for x, _ in curves.values()]) if curves else np.ones(1)
         for label, (k, x0, y0) in (slopes or {}).items():
             xr = np.array([xs.min(), xs.max()])
             ax.plot(xr, y0 * (xr / x0) ** k, ":", color="0.4", lw=1, label=label)
-        ax.set_xscale("log")
+        ax.set_xscale(xscale)
         ax.set_yscale("log")
         if invert_x:
             ax.invert_xaxis()
@@ -331,6 +337,56 @@ def plot_state_variance(x, mc, *, predicted=None, ax=None, title=None, xlabel=r"
         ax.set_yscale("log")
         ax.set_xlabel(xlabel)
         ax.set_ylabel(r"$E|h|^2$")
+        if title:
+            ax.set_title(title)
+        ax.legend()
+    return fig, ax
+
+
+def plot_density(samples, x, density, *, bins=40, label="samples", density_label="predicted", xlabel="x", ax=None,
+                 title=None):
+    """Histogram of samples (normalized) against a predicted density.
+
+    Parameters
+    ----------
+    samples : array_like
+        Real samples.
+    x : array_like
+        Abscissa for the predicted density.
+    density : array_like
+        Predicted density at ``x``.
+    bins : int, optional
+        Number of histogram bins.
+    label, density_label : str, optional
+        Legend labels.
+    xlabel : str, optional
+        x-axis label.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into.
+    title : str, optional
+        Axes title.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+        The figure.
+    ax : matplotlib.axes.Axes
+        The axes.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> x = np.linspace(0, 1, 5)
+    >>> fig, ax = plot_density(np.random.default_rng(0).uniform(size=100), x, np.ones(5))
+    >>> plt.close(fig)
+    """
+    with style():
+        fig, ax = new_axes(ax)
+        ax.hist(np.asarray(samples, float), bins=bins, density=True, alpha=0.5, label=label)
+        ax.plot(np.asarray(x, float), np.asarray(density, float), "-", color="0.1", lw=1.2, label=density_label)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("density")
         if title:
             ax.set_title(title)
         ax.legend()
