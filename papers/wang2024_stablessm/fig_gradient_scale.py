@@ -32,9 +32,9 @@ for ax, time in zip(axes, ("continuous", "discrete")):
         curves[f"{dashed}{name} (k = {k})"] = (res.distances, res.scales)
         arrays[f"{time}_{name}_d"], arrays[f"{time}_{name}_G"] = res.distances, res.scales
         meta["exponents"][f"{time}/{name}"] = {"symbolic": str(k), "fit": res.k}
+    formula = r"$G_f=|f'|/f^2$" if time == "continuous" else r"$G_f=|f'|/(1-f)^2$"
     pr.plot_loglog_curves(curves, xlabel="distance to the boundary d", ylabel=r"gradient scale $G_f$",
-                          invert_x=True, ax=ax,
-                          title=f"{time} time: " + (r"$G_f=|f'|/f^2$" if time == "continuous" else r"$G_f=|f'|/(1-f)^2$"))
+                          invert_x=True, ax=ax, title=f"{time} time: {formula}")
 save_arrays(figure_dir(ID) / "gradient_scale", arrays, meta)
 save_figure(fig, figure_dir(ID) / "gradient_scale")
 plt.close(fig)
