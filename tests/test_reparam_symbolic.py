@@ -1,6 +1,5 @@
 """linrec.reparam.symbolic: exponent limits, closed-form S_f, derive_reparam."""
 
-import numpy as np
 import pytest
 import sympy as sp
 
