@@ -21,7 +21,8 @@ def plot_power_norms(n, curves, *, hlines=None, ax=None, title=None, log_input=T
         Exponents.
     curves : mapping of str to array_like
         Label -> values at ``n`` (natural logs of the norms when ``log_input`` is True).
-        A label starting with ``"--"`` is drawn dashed (the prefix is stripped).
+        A label starting with ``"--"`` is drawn dashed in the colour of the preceding solid
+        curve (the prefix is stripped): use it for a prediction of that curve.
     hlines : mapping of str to float, optional
         Label -> constant level (e.g. the Kreiss bounds K and e N K), drawn as dotted lines.
     ax : matplotlib.axes.Axes, optional
@@ -50,10 +51,14 @@ def plot_power_norms(n, curves, *, hlines=None, ax=None, title=None, log_input=T
     with style():
         fig, ax = new_axes(ax)
         n = np.asarray(n)
+        last = None
         for label, vals in curves.items():
-            ls = "--" if label.startswith("--") else "-"
+            dashed = label.startswith("--")
             y = np.exp(np.asarray(vals, dtype=float)) if log_input else np.asarray(vals, dtype=float)
-            ax.plot(n, y, ls, label=label.lstrip("-"))
+            kw = {"color": last.get_color(), "lw": 1.0} if dashed and last is not None else {}
+            line, = ax.plot(n, y, "--" if dashed else "-", label=label.lstrip("-"), **kw)
+            if not dashed:
+                last = line
         for label, level in (hlines or {}).items():
             ax.axhline(level, ls=":", color="0.4", lw=1)
             ax.annotate(label, (n.max(), level), xytext=(-4, 3), textcoords="offset points", ha="right",
@@ -63,7 +68,7 @@ def plot_power_norms(n, curves, *, hlines=None, ax=None, title=None, log_input=T
         ax.set_ylabel(r"$\|A^n\|_2$")
         if title:
             ax.set_title(title)
-        ax.legend()
+        ax.legend(fontsize="small", loc="best")
     return fig, ax
 
 
