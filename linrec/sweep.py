@@ -98,7 +98,8 @@ class Run:
     config : dict
         The configuration.
     name : str
-        File stem: a hash of the configuration plus the seed (stable across reruns).
+        File stem: a hash of the configuration, the root seed and the stream's spawn key
+        (stable across reruns of the same sweep).
     seed : numpy.random.SeedSequence
         The run's random stream.
 
@@ -157,7 +158,10 @@ def plan(configs: Sequence[Mapping[str, Any]], *, seeds: int = 1, base_seed: int
             i = ci * seeds + si
             key = i if seed_by == "run" else si
             ss = np.random.SeedSequence(int(base_seed), spawn_key=(key,))
-            runs.append(Run(i, ci, si, dict(cfg), f"run_{digest}_b{int(base_seed)}_{seed_by}_s{si}", ss))
+            # the stream depends on the run index under seed_by="run", so the index is in the name:
+            # reordering the configurations then recomputes instead of loading a differently seeded run
+            tag = f"i{i}_s{si}" if seed_by == "run" else f"seed_s{si}"
+            runs.append(Run(i, ci, si, dict(cfg), f"run_{digest}_b{int(base_seed)}_{tag}", ss))
     return runs
 
 
