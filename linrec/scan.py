@@ -299,70 +299,79 @@ def _abs_range(a: np.ndarray) -> tuple[float, float]:
     return (float(nz.min()) if nz.size else 0.0), (float(absa.max()) if absa.size else 0.0)
 
 
-def _chunk_target(T: int) -> int:
-    # both loops (L steps inside chunks, T/L steps over chunks) are short for L ~ sqrt(T)
-    return max(16, int(round(math.sqrt(T))))
+# Chunk length and block size of the chunked method (measured on the benchmark machine, see
+# bench/bench_scan.py): chunks of 32 steps, processed in blocks of about 2 MB per array so that a
+# block's a, b and h are still in cache when the second pass over the block runs.
+_CHUNK = 32
+_BLOCK_BYTES = 1 << 21
 
 
 def _kernel_chunked(a, b, h0, invariant, out, L=None):
     T, N = b.shape
     dt = out.dtype
     if L is None:
-        L = _chunk_target(T)
+        L = _CHUNK
         if invariant:
             L = _safe_chunk_length(*_abs_range(a), L, dt)
     L = min(L, T)
-    while True:
-        C = T // L
-        if C < 2:
-            _kernel_sequential(a, b, h0, invariant, out)
-            return
-        T0 = C * L
-        bc = b[:T0].reshape(C, L, N)
-        ac = None if invariant else a[:T0].reshape(C, L, N)
-        # (1) chunk-local end states from zero and chunk products of gates
-        acc = bc[:, 0].copy()
-        if invariant:
-            for i in range(1, L):
-                np.multiply(acc, a, out=acc)
-                np.add(acc, bc[:, i], out=acc)
-            pw = a.copy()
-            for _ in range(L - 1):
-                np.multiply(pw, a, out=pw)
-            prod = np.broadcast_to(pw, (C, N))
-        else:
-            prod = ac[:, 0].copy()
-            for i in range(1, L):
-                ai = ac[:, i]
-                np.multiply(acc, ai, out=acc)
-                np.add(acc, bc[:, i], out=acc)
-                np.multiply(prod, ai, out=prod)
-            absp = np.abs(prod)
-            bad = (~np.isfinite(absp)) | ((absp > 0) & (absp < np.finfo(dt).tiny))
-            if np.any(bad) and L > 1:
-                L2 = _safe_chunk_length(*_abs_range(a), L, dt)
-                L = min(L2, L // 2)
-                continue
-        break
-    # (2) states entering each chunk
-    carries = np.empty((C, N), dtype=dt)
-    c = h0
-    tmp = np.empty(N, dtype=dt)
-    for k in range(C):
-        carries[k] = c
-        np.multiply(prod[k], c, out=tmp)
-        c = tmp + acc[k]
-    # (3) the recurrence inside every chunk from its entering state
-    hc = out[:T0].reshape((C, L, N), copy=False)
-    a0 = a if invariant else ac[:, 0]
-    np.multiply(a0, carries, out=hc[:, 0])
-    np.add(hc[:, 0], bc[:, 0], out=hc[:, 0])
+    if L < 2 or T < 2 * L:
+        _kernel_sequential(a, b, h0, invariant, out)
+        return
+    G = max(2, _BLOCK_BYTES // (dt.itemsize * L * max(N, 1)))
+    K = G * L
+    carry = h0
+    for s0 in range(0, T, K):
+        carry = _chunked_block(a, b, carry, invariant, out, s0, min(T, s0 + K), L)
+
+
+def _chunked_block(a, b, carry, invariant, out, s0, s1, L):
+    """Chunked scan of steps s0..s1-1 from the state ``carry``; returns the last state."""
+    N = b.shape[1]
+    dt = out.dtype
+    G = (s1 - s0) // L
+    if G < 2 or L < 2:
+        _kernel_sequential(a if invariant else a[s0:s1], b[s0:s1], carry, invariant, out[s0:s1])
+        return out[s1 - 1]
+    e = s0 + G * L
+    bc = b[s0:e].reshape(G, L, N)
+    ac = None if invariant else a[s0:e].reshape(G, L, N)
+    # (1) chunk-local end states from a zero start, and the chunk products of gates
+    acc = bc[:, 0].copy()
+    if invariant:
+        for i in range(1, L):
+            np.multiply(acc, a, out=acc)
+            np.add(acc, bc[:, i], out=acc)
+        prod = a.copy()
+        for _ in range(L - 1):
+            np.multiply(prod, a, out=prod)
+    else:
+        prod = ac[:, 0].copy()
+        for i in range(1, L):
+            ai = ac[:, i]
+            np.multiply(acc, ai, out=acc)
+            np.add(acc, bc[:, i], out=acc)
+            np.multiply(prod, ai, out=prod)
+        absp = np.abs(prod)
+        if np.any((absp < np.finfo(dt).tiny) & (absp > 0)) or not np.all(np.isfinite(absp)):
+            # a chunk product under- or overflowed: shorter chunks for this block
+            L2 = min(_safe_chunk_length(*_abs_range(a[s0:e]), L, dt), L // 2)
+            return _chunked_block(a, b, carry, invariant, out, s0, s1, L2)
+    # (2) the states at the chunk ends: the same recurrence over chunks (gate = chunk product,
+    #     input = chunk-local end state)
+    ends = np.empty((G, N), dtype=dt)
+    _kernel_sequential(prod, acc, carry, invariant, ends)
+    # (3) the recurrence inside every chunk from the state entering it (a, b still in cache)
+    hc = out[s0:e].reshape((G, L, N), copy=False)
+    tmp = np.empty((G, N), dtype=dt)
+    np.multiply(a if invariant else ac[1:, 0], ends[:-1], out=tmp[1:])
+    np.multiply(a if invariant else ac[0, 0], carry, out=tmp[0])
+    np.add(tmp, bc[:, 0], out=hc[:, 0])
     for i in range(1, L):
-        ai = a if invariant else ac[:, i]
-        np.multiply(ai, hc[:, i - 1], out=hc[:, i])
-        np.add(hc[:, i], bc[:, i], out=hc[:, i])
-    if T0 < T:
-        _kernel_sequential(a if invariant else a[T0:], b[T0:], out[T0 - 1], invariant, out[T0:])
+        np.multiply(a if invariant else ac[:, i], hc[:, i - 1], out=tmp)
+        np.add(tmp, bc[:, i], out=hc[:, i])
+    if e < s1:
+        _kernel_sequential(a if invariant else a[e:s1], b[e:s1], out[e - 1], invariant, out[e:s1])
+    return out[s1 - 1]
 
 
 def _oddeven(a, b, out):
