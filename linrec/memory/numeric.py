@@ -479,8 +479,8 @@ def generating_function(lam1: Any, lam2: Any, model: InputModel | None = None, *
         if np.any(np.real(L1) >= 0) or np.any(np.real(L2) >= 0):
             raise ValueError("log lam1 and log lam2 must have negative real part (|lam| < 1)")
     else:
-        L1 = log_lambda(lam1) if np.iscomplexobj(lam1) is False else log_lambda(np.asarray(lam1))
-        L2 = log_lambda(lam2) if np.iscomplexobj(lam2) is False else log_lambda(np.asarray(lam2))
+        L1 = log_lambda(lam1)
+        L2 = log_lambda(lam2)
     out = _kernel(L1, L2, model)
     return out if derivatives else out[0]
 
@@ -1002,7 +1002,7 @@ def diagonal_stationary_covariance(lam: Any = None, Q: Any = None, *, gap: Any =
     """
     if Q is None:
         raise ValueError("Q (the input covariance B B^H) is required")
-    L = np.atleast_1d(_resolve(lam, gap, None if gap is None else None, theta if gap is not None else 0.0, None).L)
+    L = np.atleast_1d(_resolve(lam, gap, None, theta if gap is not None else 0.0, None).L)
     if L.ndim != 1:
         raise ValueError(f"lam must be a vector; got shape {L.shape}")
     Q = check_square(Q, "Q")

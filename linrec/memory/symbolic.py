@@ -75,9 +75,11 @@ def generating_function(lam1: Any = LAM1, lam2: Any = LAM2, rho: Any = None, T: 
     ----------
     lam1, lam2 : sympy expression, optional
         Eigenvalues (default the symbols ``LAM1``, ``LAM2``).
-    rho : sympy expression or number, optional
+    rho : sympy expression, number or list of pairs, optional
         Input correlation ``R(Delta) = rho^|Delta|`` in [0, 1]; None for white noise, 1 for a
-        constant input.
+        constant input; or a list of ``(weight, rho)`` pairs for the mixture
+        ``sum_j a_j rho_j^|Delta|`` (``rho_j = None`` or 0 is a white part). The other functions
+        of this module accept the same forms.
     T : int or sympy symbol, optional
         None for the stationary state; otherwise the state ``g_T`` at step T from ``g_0 = 0``.
 
@@ -105,7 +107,14 @@ def generating_function(lam1: Any = LAM1, lam2: Any = LAM2, rho: Any = None, T: 
     1/(-lambda_1*lambda_2 + 1)
     >>> sp.simplify(generating_function(rho=1) - 1 / ((1 - LAM1) * (1 - LAM2)))
     0
+    >>> generating_function(0, 0, rho=[(2, None), (1, sp.Rational(1, 2))])   # R(0) = 3
+    3
     """
+    lam1, lam2 = sp.sympify(lam1), sp.sympify(lam2)
+    if isinstance(rho, (list, tuple)):  # mixture sum_j a_j rho_j^|Delta| (+ white parts): f is linear in R
+        if not rho:
+            raise ValueError("rho as a mixture must be a non-empty list of (weight, rho) pairs")
+        return sp.Add(*[sp.sympify(a) * generating_function(lam1, lam2, r, T) for a, r in rho])
     rho = _check_rho(rho)
     T = _check_T(T)
     q = lam1 * lam2
