@@ -384,3 +384,15 @@ def test_symbolic_mixture_matches_numeric():
     val = complex(e.subs({sym.NU: sp.Rational(4, 5), sym.THETA: sp.Rational(1, 2)}).evalf())
     assert val.real == pytest.approx(float(state_moment(gap=0.2, theta=0.5, model=model)), rel=1e-12)
     assert abs(val.imag) < 1e-12 * abs(val.real)  # the real-output rule gives a real number
+
+
+def test_chain_rule_accepts_linrec_reparam_maps():
+    # any object with .f/.df (and .gap) works; the discrete exp map of linrec.reparam must agree
+    # with the built-in EXP_MAP to rounding, including deep in the |lam| -> 1 regime.
+    reparam_mod = pytest.importorskip("linrec.reparam")
+    m = reparam_mod.reparam("exp", time="discrete")
+    for w in (-1.0, -12.0, -25.0):
+        for norm in ("function", "independent"):
+            a = sensitivity("omega", omega=w, reparam=m, normalization=norm)
+            b = sensitivity("omega", omega=w, normalization=norm)
+            assert a == pytest.approx(b, rel=1e-12)
