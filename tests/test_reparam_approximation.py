@@ -89,7 +89,7 @@ def test_discrete_inner_products_vs_direct_sums(key):
     k = KERNELS[key]
     rho = _mp_rho(k)
     with mpmath.workdps(30):
-        for z in (0.0, 0.3, 0.9):
+        for z in (-0.6, 0.0, 0.3, 0.9):
             ref = mpmath.nsum(lambda n, z=z: rho(n) * mpmath.mpf(z) ** n, [0, mpmath.inf])
             refm = mpmath.nsum(lambda n, z=z: n * rho(n) * mpmath.mpf(z) ** (n - 1), [1, mpmath.inf])
             assert float(k.gen(z)) == pytest.approx(float(ref), rel=1e-12)
@@ -155,6 +155,19 @@ def test_perturbation_error_direct_vs_stable():
         perturbation_error(fit, k, reparam("exp", time="discrete"), 0.1)
 
 
+def test_perturbation_error_discrete():
+    k = KERNELS["polynomial"]
+    fit = fit_exponentials(k, 2, time="discrete", n_starts=2, rng=0)
+    s = stability_margin(fit)  # 1 - max λ
+    n = math.sqrt(k.norm2_discrete())
+    direct = reparam("direct", time="discrete")
+    assert float(perturbation_error(fit, k, direct, 0.0)) == pytest.approx(fit.error * n, rel=1e-6)
+    assert np.isinf(perturbation_error(fit, k, direct, 1.0001 * s))
+    for f in (reparam("exp", time="discrete"), reparam("sigmoid", time="discrete"), reparam("tanh", time="discrete")):
+        e = perturbation_error(fit, k, f, [0.5 * s, 5 * s, 50 * s])
+        assert np.all(np.isfinite(e))
+
+
 def test_model_perturbation_bound_holds():
     k = KERNELS["polynomial"]
     fit = fit_exponentials(k, 2, rng=0)
@@ -190,7 +203,7 @@ def test_bad_input():
         fit_exponentials(KERNELS["exponential"], 1.5)
     with pytest.raises(ValueError, match="lam must be < 0"):
         inner_exp(KERNELS["exponential"], 0.1)
-    with pytest.raises(ValueError, match=r"lam must lie in \[0, 1\)"):
+    with pytest.raises(ValueError, match=r"lam must lie in \(-1, 1\)"):
         inner_exp(KERNELS["exponential"], 1.0, time="discrete")
     with pytest.raises(ValueError, match="both of infinite support"):
         kernel_sum(KERNELS["polynomial"], KERNELS["polynomial_slow"]).norm2_discrete()

@@ -332,12 +332,12 @@ class Kernel:
         return float(np.sum(self.seq(n) ** 2))
 
     def gen(self, z: Any) -> np.ndarray:
-        """Σ_{n≥0} ρ_n z^n for 0 ≤ z < 1 (the ℓ² inner product with λ^n).
+        """Σ_{n≥0} ρ_n z^n for −1 < z < 1 (the ℓ² inner product with λ^n).
 
         Parameters
         ----------
         z : array_like
-            Discrete eigenvalues in [0, 1).
+            Discrete eigenvalues in (−1, 1).
 
         Returns
         -------
@@ -369,7 +369,7 @@ class Kernel:
         Parameters
         ----------
         z : array_like
-            Discrete eigenvalues in [0, 1).
+            Discrete eigenvalues in (−1, 1).
 
         Returns
         -------
@@ -411,8 +411,8 @@ def _rates(s: Any) -> np.ndarray:
 
 def _discrete(z: Any) -> np.ndarray:
     z = as_float_array(z, "z", allow_complex=False, min_size=0)
-    if np.any(z < 0) or np.any(z >= 1):
-        raise ValueError("z (a discrete eigenvalue) must lie in [0, 1)")
+    if np.any(np.abs(z) >= 1):
+        raise ValueError("z (a discrete eigenvalue) must lie in (-1, 1)")
     return z
 
 
@@ -577,7 +577,7 @@ def inner_exp(kernel: Kernel, lam: Any, *, time: str = "continuous") -> np.ndarr
     kernel : Kernel
         The memory kernel.
     lam : array_like
-        Eigenvalues: λ < 0 (continuous) or 0 ≤ λ < 1 (discrete).
+        Eigenvalues: λ < 0 (continuous) or −1 < λ < 1 (discrete).
     time : {"continuous", "discrete"}, optional
         L²(0, ∞) or ℓ²(ℕ).
 
@@ -616,8 +616,8 @@ def inner_exp(kernel: Kernel, lam: Any, *, time: str = "continuous") -> np.ndarr
         if np.any(lam >= 0):
             raise ValueError("lam must be < 0 in continuous time (e^{lam t} must be in L2)")
         return kernel.laplace(-lam)
-    if np.any(lam < 0) or np.any(lam >= 1):
-        raise ValueError("lam must lie in [0, 1) in discrete time")
+    if np.any(np.abs(lam) >= 1):
+        raise ValueError("lam must lie in (-1, 1) in discrete time")
     return kernel.gen(lam)
 
 
