@@ -1,0 +1,156 @@
+"""Benchmark of linrec.scan: every method as a ratio to an in-process bandwidth baseline.
+
+For each (T, width), dtype (float64, complex128) and gate structure (time-invariant a of shape
+(width,), time-varying a of shape (T, width)) every applicable method is timed in interleaved
+rounds (each round runs every method once, in a shuffled order, plus the baseline), and the
+median is reported. The baseline is the cheapest thing a scan could possibly cost:
+
+* time-invariant (one array in, one out): ``np.copyto(out, b)`` into a preallocated array;
+* time-varying (two arrays in, one out): ``np.multiply(a, b, out=out)``.
+
+``speed`` = baseline time / method time (1.0 would be a scan as fast as streaming the data once).
+``vs best`` = method time / fastest method's time for that case. Skipped: ``sequential`` at
+T = 1e6 (1e6 Python-level steps, ~3 s a call, and the slowest by far), ``tree`` and ``log`` at
+T = 1e6 for complex128 (memory: their temporaries need > 6 GB) and ``log`` for complex data
+(it is defined for positive reals). Run with OPENBLAS_NUM_THREADS=1 (``make bench`` sets it);
+the whole run takes about 2-3 minutes on 2 cores.
+
+Usage: ``python bench/bench_scan.py [--rounds R] [--only T,width]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+import time
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np
+
+from linrec.scan import linear_scan, select_method
+
+SHAPES = [(512, 64), (4096, 64), (1_000_000, 64), (62_500, 1024), (4096, 4096)]
+METHODS = ("auto", "sequential", "lfilter", "chunked", "tree", "log")
+TARGETS = {  # (T, width, dtype, invariant) -> minimum speed of "auto" (issue 2)
+    (1_000_000, 64, "float64", True): 0.11,
+    (1_000_000, 64, "float64", False): 0.18,
+}
+
+
+def _skip(method: str, T: int, dtype: str, invariant: bool) -> str | None:
+    if method == "lfilter" and not invariant:
+        return "needs time-invariant a"
+    if method == "log" and dtype == "complex128":
+        return "positive reals only"
+    if method == "sequential" and T >= 1_000_000:
+        return "1e6 Python steps (~3 s)"
+    if method in ("tree", "log") and T >= 1_000_000 and dtype == "complex128":
+        return "memory"
+    return None
+
+
+def _data(T: int, W: int, dtype: str, invariant: bool, rng: np.random.Generator):
+    shape_a = (W,) if invariant else (T, W)
+    a = rng.uniform(0.9, 0.999, shape_a)
+    b = rng.uniform(0.1, 1.0, (T, W))
+    if dtype == "complex128":
+        a = a * np.exp(1j * rng.uniform(-0.1, 0.1, shape_a))
+        b = b + 1j * rng.uniform(0.1, 1.0, (T, W))
+    return a, b
+
+
+def bench_case(T: int, W: int, dtype: str, invariant: bool, rounds: int, rng: np.random.Generator) -> list[dict]:
+    a, b = _data(T, W, dtype, invariant, rng)
+    out = np.empty_like(b)
+    if invariant:
+        def baseline():
+            np.copyto(out, b)
+    else:
+        a_full = a
+
+        def baseline():
+            np.multiply(a_full, b, out=out)
+    methods = [m for m in METHODS if _skip(m, T, dtype, invariant) is None]
+    skipped = {m: _skip(m, T, dtype, invariant) for m in METHODS if _skip(m, T, dtype, invariant)}
+    times: dict[str, list[float]] = {m: [] for m in methods}
+    times["baseline"] = []
+    order = ["baseline"] + methods
+    for _ in range(rounds):
+        rng.shuffle(order)
+        for name in order:
+            gc.collect()
+            if name == "baseline":
+                t0 = time.perf_counter()
+                baseline()
+                times[name].append(time.perf_counter() - t0)
+            else:
+                t0 = time.perf_counter()
+                h = linear_scan(a, b, method=name)
+                times[name].append(time.perf_counter() - t0)
+                del h
+    base = float(np.median(times["baseline"]))
+    med = {m: float(np.median(times[m])) for m in methods}
+    best = min(med.values())
+    rows = []
+    for m in METHODS:
+        row = {"T": T, "W": W, "dtype": dtype, "a": "invariant" if invariant else "varying", "method": m}
+        if m in skipped:
+            row["skipped"] = skipped[m]
+        else:
+            row.update(ms=1e3 * med[m], speed=base / med[m], vs_best=med[m] / best, base_ms=1e3 * base)
+        rows.append(row)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=None, help="rounds per case (default: 7 small, 3 large)")
+    ap.add_argument("--only", type=str, default=None, help="one shape 'T,width'")
+    args = ap.parse_args(argv)
+    shapes = SHAPES
+    if args.only:
+        T, W = (int(float(x)) for x in args.only.split(","))
+        shapes = [(T, W)]
+    rng = np.random.default_rng(20241001)
+    t_start = time.perf_counter()
+    print(f"linrec.scan benchmark (numpy {np.__version__}, OPENBLAS_NUM_THREADS="
+          f"{os.environ.get('OPENBLAS_NUM_THREADS')}); speed = baseline time / method time")
+    header = f"{'T':>9} {'width':>5} {'dtype':>10} {'a':>9} {'method':>10} {'ms':>9} {'speed':>7} {'vs best':>8}"
+    print(header)
+    print("-" * len(header))
+    failures = []
+    for T, W in shapes:
+        for dtype in ("float64", "complex128"):
+            for invariant in (True, False):
+                rounds = args.rounds or (3 if T * W >= 10**7 else 7)
+                rows = bench_case(T, W, dtype, invariant, rounds, rng)
+                auto = select_method(T, W, invariant)
+                for r in rows:
+                    label = r["method"] + (f"={auto}" if r["method"] == "auto" else "")
+                    if "skipped" in r:
+                        print(f"{T:>9} {W:>5} {dtype:>10} {r['a']:>9} {label:>10}   skipped: {r['skipped']}")
+                        continue
+                    print(f"{T:>9} {W:>5} {dtype:>10} {r['a']:>9} {label:>10} {r['ms']:>9.2f} "
+                          f"{r['speed']:>7.3f} {r['vs_best']:>8.2f}")
+                auto_row = next(r for r in rows if r["method"] == "auto")
+                if auto_row["vs_best"] > 1.2:
+                    failures.append(f"auto is {auto_row['vs_best']:.2f}x the fastest at {T}x{W} {dtype} "
+                                    f"{auto_row['a']}")
+                target = TARGETS.get((T, W, dtype, invariant))
+                if target is not None and auto_row["speed"] < target:
+                    failures.append(f"auto speed {auto_row['speed']:.3f} < target {target} at {T}x{W} {dtype} "
+                                    f"{auto_row['a']}")
+                sys.stdout.flush()
+    print(f"\ntotal {time.perf_counter() - t_start:.0f} s")
+    if failures:
+        print("MISSED: " + "; ".join(failures))
+    else:
+        print("all targets met: auto within 1.2x of the fastest everywhere; (1e6, 64) float64 speed targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
