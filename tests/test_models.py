@@ -53,6 +53,8 @@ LTI = {
     "ssm_exp": lambda **kw: models.DiagonalSSM(DIN, 3, DOUT, reparam="exp", delta=0.3, **kw),
     "ssm_softplus": lambda **kw: models.DiagonalSSM(DIN, 3, DOUT, reparam="softplus", delta=0.3, **kw),
     "ssm_best": lambda **kw: models.DiagonalSSM(DIN, 3, DOUT, reparam="best", delta=0.3, **kw),
+    "ssm_complex_softplus": lambda **kw: models.DiagonalSSM(DIN, 3, DOUT, reparam="softplus", delta=0.3,
+                                                            complex=True, **kw),
     "dense": lambda **kw: models.DenseLinear(DIN, 3, DOUT, **kw),
     "block": lambda **kw: models.BlockDiagonal(DIN, 2, DOUT, r_min=0.3, r_max=0.9, **kw),
 }

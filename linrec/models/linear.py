@@ -341,8 +341,8 @@ class LRU(LinearDiagonal):
 
 
 class DiagonalSSM(LinearDiagonal):
-    """Continuous-time diagonal SSM dh/dt = lam_c h + B x, y = C h + D x, discretised by
-    zero-order hold with step delta, lam_c = f(w) for a continuous-time reparameterization f
+    """Continuous-time diagonal SSM dh/dt = lam_c h + B x, y = Re(C h) + D x, discretised by
+    zero-order hold with step delta, Re lam_c = f(w) for a continuous-time reparameterization f
     (the StableSSM setting of Wang & Li 2024).
 
     Parameters
@@ -350,7 +350,7 @@ class DiagonalSSM(LinearDiagonal):
     input_dim : int
         Input channels.
     hidden : int
-        Number of real modes.
+        Number of modes.
     output_dim : int
         Output channels.
     reparam : str, optional
@@ -359,7 +359,11 @@ class DiagonalSSM(LinearDiagonal):
     delta : float or array_like, optional
         ZOH step(s) Delta > 0 (fixed).
     lam_min, lam_max : float, optional
-        Initial continuous eigenvalues -lam uniform in [lam_min, lam_max] (log-uniform).
+        Initial decay rates -Re lam_c log-uniform in [lam_min, lam_max].
+    complex : bool, optional
+        Complex modes (S4D-like): lam_c = f(w) + i theta with a learned frequency ``theta``
+        (initialised as pi n, n = 0..N-1, S4D-Lin) and complex B, C stored as real pairs;
+        y = Re(C h) + D x. Default: real modes, B and C real.
     feedthrough : bool, optional
         Include D.
     path : {"auto", "conv", "scan"}, optional
@@ -368,7 +372,7 @@ class DiagonalSSM(LinearDiagonal):
     Notes
     -----
     lam_d = exp(delta lam_c), B~ = ((exp(delta lam_c) - 1)/lam_c) B (:func:`linrec.reparam.zoh`);
-    the gradient goes through :func:`linrec.reparam.zoh_grad` and f'(w).
+    the gradient goes through :func:`linrec.reparam.zoh_grad` (holomorphic in lam_c) and f'(w).
 
     Examples
     --------
@@ -376,15 +380,19 @@ class DiagonalSSM(LinearDiagonal):
     >>> lam = m.eigenvalues(m.init(0))
     >>> bool(np.all((lam > 0) & (lam < 1)))
     True
+    >>> mc = DiagonalSSM(1, 4, 1, complex=True)
+    >>> bool(np.all(np.abs(mc.eigenvalues(mc.init(0))) < 1))
+    True
     """
 
     def __init__(self, input_dim, hidden, output_dim, *, reparam: str = "exp", delta=0.1,
-                 lam_min: float = 0.1, lam_max: float = 10.0, feedthrough: bool = True, path: str = "auto"):
+                 lam_min: float = 0.1, lam_max: float = 10.0, complex: bool = False, feedthrough: bool = True,
+                 path: str = "auto"):
         LTIModel.__init__(self, input_dim, hidden, output_dim, path=path)
         from linrec.reparam import reparam as _reparam
 
-        self.complex = False
-        self.complex_state = False
+        self.complex = bool(complex)
+        self.complex_state = self.complex
         self.reparam = check_choice(reparam, "reparam", ("direct", "exp", "softplus", "best"))
         self._cmap = _reparam(self.reparam, time="continuous")
         d = np.asarray(delta, dtype=np.float64)
@@ -396,7 +404,11 @@ class DiagonalSSM(LinearDiagonal):
         self.lam_min, self.lam_max = float(lam_min), float(lam_max)
         self.feedthrough = bool(feedthrough)
         self.gamma = "zoh"
-        self.param_groups = {"w": "recurrent", "B": "input", "C": "output"}
+        if self.complex:
+            self.param_groups = {"w": "recurrent", "theta": "recurrent", "B_re": "input", "B_im": "input",
+                                 "C_re": "output", "C_im": "output"}
+        else:
+            self.param_groups = {"w": "recurrent", "B": "input", "C": "output"}
         if self.feedthrough:
             self.param_groups["D"] = "output"
 
@@ -404,40 +416,61 @@ class DiagonalSSM(LinearDiagonal):
         return f"DiagonalSSM({self.input_dim}, {self.hidden}, {self.output_dim}, reparam={self.reparam!r})"
 
     def init(self, rng=None):
-        """Draw w from log-uniform continuous eigenvalues, B ~ N(0, 1/d_in), C ~ N(0, 1/N)."""
+        """Draw w from log-uniform decay rates; B ~ N(0, 1/d_in), C ~ N(0, 1/N) (complex: halved variance
+        per part, theta = pi n)."""
         g = as_rng(rng)
         N, din, dout = self.hidden, self.input_dim, self.output_dim
         lam_c = -np.exp(g.uniform(np.log(self.lam_min), np.log(self.lam_max), size=N))
         lo = self._cmap.range.low  # e.g. -1/b for "best": keep the initial modes inside its range
         if np.isfinite(lo):
             lam_c = np.maximum(lam_c, lo * (1.0 - 1e-6))
-        p = {"w": np.asarray(self._cmap.inverse(lam_c), dtype=np.float64),
-             "B": g.standard_normal((N, din)) / np.sqrt(din),
-             "C": g.standard_normal((dout, N)) / np.sqrt(N)}
+        p = {"w": np.asarray(self._cmap.inverse(lam_c), dtype=np.float64)}
+        if self.complex:
+            p["theta"] = np.pi * np.arange(N, dtype=np.float64)
+            B = (g.standard_normal((N, din)) + 1j * g.standard_normal((N, din))) / np.sqrt(2 * din)
+            C = (g.standard_normal((dout, N)) + 1j * g.standard_normal((dout, N))) / np.sqrt(2 * N)
+            p.update({"B_re": B.real, "B_im": B.imag, "C_re": C.real, "C_im": C.imag})
+        else:
+            p["B"] = g.standard_normal((N, din)) / np.sqrt(din)
+            p["C"] = g.standard_normal((dout, N)) / np.sqrt(N)
         if self.feedthrough:
             p["D"] = g.standard_normal((dout, din)) / np.sqrt(din)
         return p
 
     def continuous_eigenvalues(self, params):
-        """lam_c = f(w)."""
-        return self._cmap.f(self._check_params(params)["w"])
+        """lam_c = f(w) (+ i theta)."""
+        p = self._check_params(params)
+        lam = self._cmap.f(p["w"])
+        return lam + 1j * p["theta"] if self.complex else lam
 
     def _effective(self, p):
         from linrec.reparam import zoh
 
         lam_c = self._cmap.f(p["w"])
+        if self.complex:
+            lam_c = lam_c + 1j * p["theta"]
+            B = p["B_re"] + 1j * p["B_im"]
+            C = p["C_re"] + 1j * p["C_im"]
+        else:
+            B, C = p["B"], p["C"]
         lam_d, bbar = zoh(lam_c, self.delta)
-        return lam_d, bbar[:, None] * p["B"], p["C"], p.get("D"), (lam_c, bbar)
+        return lam_d, bbar[:, None] * B, C, p.get("D"), (lam_c, bbar, B)
 
     def _effective_vjp(self, p, aux, gl, gBt, gC, gD):
         from linrec.reparam import zoh_grad
 
-        lam_c, bbar = aux
+        lam_c, bbar, B = aux
         dld, dbb = zoh_grad(lam_c, self.delta)
-        gBt = np.real(gBt)
-        gbbar = np.sum(gBt * p["B"], axis=1)
-        glc = np.real(gl) * dld + gbbar * dbb
-        grads = {"w": glc * self._cmap.df(p["w"]), "B": gBt * bbar[:, None], "C": np.real(gC)}
+        # holomorphic chain rule: grad_z = conj(f'(z)) grad_f
+        gbbar = np.sum(gBt * B.conj(), axis=1)
+        glc = np.conj(dld) * gl + np.conj(dbb) * gbbar
+        gB = gBt * np.conj(bbar)[:, None]
+        grads = {"w": np.real(glc) * self._cmap.df(p["w"])}
+        if self.complex:
+            grads.update({"theta": np.imag(glc), "B_re": gB.real.copy(), "B_im": gB.imag.copy(),
+                          "C_re": gC.real.copy(), "C_im": gC.imag.copy()})
+        else:
+            grads.update({"B": np.real(gB), "C": np.real(gC)})
         if gD is not None:
             grads["D"] = np.real(gD)
         return grads
