@@ -11,7 +11,7 @@ model                  recurrence
 =====================  ===============================================================
 LinearDiagonal         h = lam * h + gamma * B x, y = Re(C h) + D x (real or complex)
 LRU                    LinearDiagonal with lam = exp(-e^nu + i e^theta), learned gamma
-DiagonalSSM            continuous-time lam_c = f(w), zero-order hold (StableSSM)
+DiagonalSSM            continuous-time lam_c = f(w) (+ i theta), zero-order hold (StableSSM)
 DenseLinear            h = A h + B x, y = C h + D x
 BlockDiagonal          A block-diagonal with 2x2 heads
 ElmanRNN               h = phi(W h + U x + b), phi in {tanh, relu, sigmoid}
