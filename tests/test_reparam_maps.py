@@ -136,6 +136,9 @@ def test_out_of_domain_raises():
         reparam("sigmoid", time="continuous")
     with pytest.raises(ValueError, match="time must be one of"):
         reparam("exp", time="hybrid")
+    from linrec.reparam import Reparam
+    with pytest.raises(ValueError, match="needs a > 0"):
+        Reparam("best", "continuous")
 
 
 def test_best_is_even_and_ranges():

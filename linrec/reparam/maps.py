@@ -224,6 +224,9 @@ class Reparam:
     def __post_init__(self) -> None:
         check_choice(self.time, "time", ("continuous", "discrete"))
         check_choice(self.name, "name", REPARAM_NAMES[self.time])
+        if self.name == "best" and not (self.a > 0 and self.b > (0.0 if self.time == "continuous" else 0.5)):
+            raise ValueError(f"the 'best' map needs a > 0 and b > {0 if self.time == 'continuous' else 0.5}; "
+                             f"got a = {self.a!r}, b = {self.b!r} (use reparam('best', a=..., b=...))")
         c = self.time == "continuous"
         if self.name == "direct":
             dom = Interval(-_INF, 0.0) if c else Interval(-1.0, 1.0)
@@ -870,6 +873,8 @@ def _g_series(x: np.ndarray) -> np.ndarray:
 
 def zoh_grad(lam_c: Any, delta: Any) -> tuple[np.ndarray, np.ndarray]:
     """Derivatives of the ZOH pair with respect to the continuous eigenvalue λ.
+
+    For a reparameterized mode λ = f(w) multiply by ``m.df(w)`` (chain rule).
 
     Parameters
     ----------
