@@ -125,3 +125,11 @@ def test_sigkill_loses_no_finished_run_and_leaves_no_corrupt_file(tmp_path):
     for name in (s.name for s in finished):  # finished runs were kept, not recomputed
         assert after[name] == before[name]
         assert after[name.replace(".json", ".npz")] == before[name.replace(".json", ".npz")]
+
+
+def test_progress_callback_and_printing(tmp_path, capsys):
+    calls = []
+    run_sweep(run_config, _configs(), tmp_path / "a", seeds=1, progress=lambda d, t, r: calls.append((d, t)))
+    assert calls == [(1, 2), (2, 2)]
+    run_sweep(run_config, _configs(), tmp_path / "b", seeds=1, progress=True)
+    assert "2/2 runs done" in capsys.readouterr().out

@@ -97,3 +97,16 @@ def test_run_config_groups_clip_and_errors():
     assert h2.steps_done == 15
     with pytest.raises(ValueError, match="model"):
         run_config({**cfg, "model": "Transformer"})
+
+
+def test_callback_stops_and_final_loss_uses_done_steps():
+    task = _ts()
+    seen = []
+
+    def cb(step, params, loss):
+        seen.append(step)
+        return step == 4
+
+    h = train(models.LRU(1, 3, 1), task, optim.adam(1e-2), steps=50, batch_size=2, rng=0, callback=cb)
+    assert seen == [0, 1, 2, 3, 4] and h.steps_done == 5 and not h.diverged
+    assert h.final_loss(window=100) == pytest.approx(np.mean(h.loss[:5]))
