@@ -925,7 +925,7 @@ def perturbation_error(
 
     References
     ----------
-    .. [1] S. Wang and Q. Li, "StableSSM", ICML 2024, Thm 3.5 and Definition 3.2 (perturbation
+    .. [1] S. Wang and Q. Li, "StableSSM", ICML 2024, Thm 3.5 (perturbation
        error E_m(β)).
 
     Examples

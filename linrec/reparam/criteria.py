@@ -93,7 +93,7 @@ def gradient_scale(m: Reparam, w: Any) -> np.ndarray:
 
     References
     ----------
-    .. [1] S. Wang and Q. Li, "StableSSM", ICML 2024, Thm 3.6 and Eq. (13) (gradient-scale
+    .. [1] S. Wang and Q. Li, "StableSSM", ICML 2024, Thm 3.6 and Sec. 3.3 (gradient-scale
        criterion; "best" reparameterization).
 
     Examples
@@ -133,8 +133,7 @@ def gradient_over_weight(m: Reparam, w: Any, *, kind: str = "mode") -> np.ndarra
 
     References
     ----------
-    .. [1] S. Wang and Q. Li, "StableSSM", ICML 2024, Sec. 3.3 (gradient-over-weight ratio,
-       Fig. 4).
+    .. [1] S. Wang and Q. Li, "StableSSM", ICML 2024, Sec. 3.3 (gradient-over-weight ratio).
 
     Examples
     --------
@@ -237,7 +236,7 @@ def boundary_exponent(m: Reparam, *, distances: Any = None) -> BoundaryExponent:
 
     References
     ----------
-    .. [1] S. Wang and Q. Li, "StableSSM", ICML 2024, Sec. 3.3 and Table 1 (gradient scale
+    .. [1] S. Wang and Q. Li, "StableSSM", ICML 2024, Sec. 3.3 (gradient scale
        of the direct, exp, softplus and best parameterizations).
 
     Examples

@@ -325,7 +325,7 @@ def derive_reparam(
 
     References
     ----------
-    .. [1] S. Wang and Q. Li, "StableSSM", ICML 2024, Sec. 3.3, Eq. (13)–(14) (derivation of
+    .. [1] S. Wang and Q. Li, "StableSSM", ICML 2024, Sec. 3.3 (derivation of
        the "best" reparameterization from a balanced gradient-over-weight ratio).
 
     Examples

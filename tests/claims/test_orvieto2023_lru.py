@@ -59,7 +59,7 @@ def test_exp_parameterization_slows_modulus_near_circle(claim):
             fun = lambda x: abs(mpmath.exp(-mpmath.exp(x) + 1j * mpmath.exp(mpmath.mpf(0.3))))  # noqa: E731
             meas.append(float(mpmath.diff(fun, mpmath.mpf(float(nu)))))
     claim.check(
-        paper=PAPER, equation="Sec. 3.3, Eq. (6) (exponential parameterization)",
+        paper=PAPER, equation="Sec. 3.3 (exponential parameterization)",
         statement="LRU modulus speed d|lam|/dnu = |lam| log|lam| ~ -(1 - |lam|): it vanishes linearly at the circle",
         predicted=pred, measured=np.array(meas), rtol=1e-12,
         why="mpmath derivative at 50 digits of the map itself; prediction evaluated with log1p (few eps)",
@@ -90,7 +90,7 @@ def test_gamma_normalization_unit_state_variance(claim, modulus):
     se = p2.std(ddof=1) / math.sqrt(n)
     predicted = gamma**2 * (1 - modulus ** (2 * T)) / (1 - modulus**2)  # = 1 - |λ|^{2T}, exact at finite T
     claim.check(
-        paper=PAPER, equation="Sec. 3.3, Eq. (7) (gamma normalization)",
+        paper=PAPER, equation="Sec. 3.3 (gamma normalization)",
         statement=f"|lam| = {modulus}: with gamma = sqrt(1-|lam|^2) white-noise input gives "
                   "E|h_T|^2 = 1 - |lam|^(2T) ~ 1",
         predicted=predicted, measured=float(p2.mean()), rtol=4 * se / predicted,

@@ -68,7 +68,7 @@ def test_best_has_constant_gradient_over_weight_ratio(claim):
         if name == "best":
             np.testing.assert_allclose(gradient_scale(m, ws) / ws, predicted, rtol=4 * EPS)
         claim.check(
-            paper=PAPER, equation="Thm 3.6 and Eq. (13)",
+            paper=PAPER, equation="Thm 3.6, Sec. 3.3",
             statement=f"{name}: |dy/dw| / |w| for a constant input equals G_f(w)/|w|"
                       + (" = 2a, constant in w" if name == "best" else " = e^-w/|w|, varying over orders of magnitude"),
             predicted=predicted, measured=measured, rtol=1e-10,
@@ -244,7 +244,7 @@ def test_derive_reparam_recovers_best(claim, time):
             d = -fl(wv) if time == "continuous" else 1 - fl(wv)
             ratios.append(float(abs(fp) / d**2 / wv))
     claim.check(
-        paper=PAPER, equation="Sec. 3.3, Eq. (13)-(14)",
+        paper=PAPER, equation="Sec. 3.3 (best reparameterization)",
         statement=f"{time}: solving |f'|/d(f)^2 = c|w| gives f = " + ("-1/(a w^2 + b)" if time == "continuous"
                                                                       else "1 - 1/(a w^2 + b)")
                   + " with a = c/2 ('best'); its G_f/|w| is c",
