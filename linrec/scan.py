@@ -93,6 +93,7 @@ __all__ = [
     "linear_scan_vjp",
     "rounding_bound",
     "log_scan_error_bound",
+    "exact_linear_scan",
     "select_method",
 ]
 
@@ -868,3 +869,66 @@ def log_scan_error_bound(a: Any, b: Any, h0: Any = None, *, dtype: Any = None) -
     cum = u * np.cumsum(per_chunk, axis=0)  # (C, N)
     bound = np.repeat(cum, L, axis=0)[:T]
     return bound.reshape(p.b.shape[:1] + p.state_shape)
+
+
+def exact_linear_scan(a: Any, b: Any, h0: Any = None, *, dps: int = 40) -> np.ndarray:
+    r"""High-precision reference for :func:`linear_scan`: the recurrence in mpmath arithmetic.
+
+    Parameters
+    ----------
+    a : array_like
+        Gates, time-invariant or time-varying, as in :func:`linear_scan` (float32 inputs are
+        taken at their exact float32 values).
+    b : array_like, shape (T, ...)
+        Inputs.
+    h0 : array_like, optional
+        Initial state (default zeros).
+    dps : int, optional
+        Decimal digits of the mpmath working precision (default 40; set locally, mpmath's global
+        precision is left unchanged).
+
+    Returns
+    -------
+    numpy.ndarray, shape b.shape
+        The states rounded once to float64/complex128.
+
+    Notes
+    -----
+    :math:`h_t = a_t h_{t-1} + b_t` evaluated step by step with ``dps`` digits; the inputs are
+    binary floats, so they are exact in mpmath, and the result differs from the exact one by
+    at most about :math:`2(t+1)\,10^{-\mathrm{dps}} S_t` before the final rounding (the same
+    bound as the sequential method with :math:`u = 10^{-\mathrm{dps}}`). It costs a few
+    microseconds per value: use it for references of up to ~10^6 values.
+
+    References
+    ----------
+    .. [1] F. Johansson et al., mpmath: a Python library for arbitrary-precision floating-point
+       arithmetic, https://mpmath.org.
+    .. [2] N. J. Higham, "Accuracy and Stability of Numerical Algorithms", 2nd ed., SIAM (2002),
+       Lemma 3.1.
+
+    Examples
+    --------
+    >>> exact_linear_scan(0.5, np.ones(3)).tolist()
+    [1.0, 1.5, 1.75]
+    """
+    import mpmath
+
+    p = _prepare(a, b, h0, None)
+    T, N = p.b.shape
+    cplx = p.dtype.kind == "c"
+    out = np.empty((T, N), dtype=p.dtype)
+    af = np.broadcast_to(p.a, (T, N))
+    with mpmath.workdps(int(dps)):
+        conv = (lambda z: mpmath.mpc(complex(z))) if cplx else (lambda z: mpmath.mpf(float(z)))
+        back = complex if cplx else float
+        for n in range(N):
+            h = conv(p.h0[n])
+            col_a = af[:, n].tolist()
+            col_b = p.b[:, n].tolist()
+            col = [0.0] * T
+            for t in range(T):
+                h = conv(col_a[t]) * h + conv(col_b[t])
+                col[t] = back(h)
+            out[:, n] = col
+    return out.reshape(p.b.shape[:1] + p.state_shape)
