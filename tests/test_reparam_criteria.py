@@ -116,6 +116,10 @@ def test_stability_function_errors_and_verdicts():
     for t in ("continuous", "discrete"):
         for n in REPARAM_NAMES[t]:
             assert stability_verdict(reparam(n, time=t)) == ("unstable" if n == "direct" else "stable")
+    # large a/b makes S_f(β) ~ β sqrt(a/b) large but still O(β): stable
+    assert stability_verdict(reparam("best", a=1e4, b=1e-3)) == "stable"
+    with pytest.raises(ValueError, match="betas must be > 0"):
+        stability_verdict(reparam("exp"), betas=[0.0, 1.0])
 
 
 def _simulate_zoh(m, w, *, delta, T, c=1.0, u=1.0):
