@@ -1,0 +1,95 @@
+"""Zucchet & Orvieto (2024), Sec. 5: final teacher–student loss against nu0 for the dense linear RNN,
+the LRU, the block-diagonal and the complex-diagonal students, and Adam's effective learning rate
+per parameter group.
+
+quick (default): the exact white-noise population loss (no sampling noise), nu0 in
+{0.36, 0.84, 0.96, 0.99}, 500 Adam steps with a cosine decay, 2 peak learning rates per student
+(the ends of the paper's best ranges), 2 seeds (about 25-40 s on one core). full (PROFILE=full):
+the paper's protocol (fresh batches of 128 sequences, T = 300, 10,000 steps, 4 learning rates per
+student, 3 seeds), resumable under runs/zucchet2024/train_final_loss through linrec.sweep.run_sweep;
+pass --jobs N for a process pool (papers/zucchet2024/TRAINING.md: dask.distributed).
+"""
+
+import argparse
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+
+from linrec.experiments import zucchet2024 as Z
+from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
+from linrec.plotting import new_axes
+from linrec.plotting.training import plot_sweep
+
+ID = "zucchet2024"
+PROFILE = get_profile()
+QUICK_LRS = {"rnn": (3e-4, 1e-3), "lru": (3e-3, 3e-2), "block": (3e-3, 3e-2), "cdiag": (3e-3, 3e-2)}
+LABELS = {"rnn": "dense RNN", "lru": "LRU", "block": "block-diag 2x2", "cdiag": "complex diag (no gamma)"}
+
+
+def settings(profile):
+    if profile == "quick":
+        return dict(lrs=QUICK_LRS, seeds=2, kw=dict(steps=500, objective="population"))
+    return dict(lrs=Z.LR_GRID, seeds=3, kw=dict(steps=10_000, objective="sample", batch_size=128))
+
+
+def main(jobs: int = 1, executor=None):
+    s = settings(PROFILE)
+    configs = Z.sweep_configs(Z.STUDENTS, Z.NU0_PAPER, s["lrs"], **s["kw"])
+    directory = (tempfile.mkdtemp(prefix="zucchet2024_") if PROFILE == "quick"
+                 else repo_root() / "runs" / ID / "train_final_loss")
+    own = executor is None and jobs > 1
+    if own:
+        executor = ProcessPoolExecutor(jobs)
+    try:
+        res = Z.run_grid(configs, seeds=s["seeds"], executor=executor, directory=directory,
+                         progress=PROFILE == "full")
+    finally:
+        if own:
+            executor.shutdown()
+    best = Z.best_over_lr(res)
+    nu0 = np.asarray(Z.NU0_PAPER)
+    final = {st: np.array([best[(st, float(v))]["values"] for v in nu0]) for st in Z.STUDENTS}
+    best_lr = {st: np.array([best[(st, float(v))]["lr"] for v in nu0]) for st in Z.STUDENTS}
+    # effective learning rate of each group: median over the second half of training, at the best lr
+    eff = {}
+    for r in res.runs:
+        c = r.config
+        if r.index not in res.results or c["lr"] != best[(c["student"], c["nu0"])]["lr"]:
+            continue
+        arrays, _ = res.results[r.index]
+        for grp in ("recurrent", "input", "output"):
+            v = np.asarray(arrays[f"eff_lr/{grp}"])
+            eff.setdefault((c["student"], grp), np.full((len(nu0), s["seeds"]), np.nan))[
+                list(nu0).index(c["nu0"]), r.seed_index] = np.median(v[len(v) // 2:]) if v.size else np.nan
+    arrays = {f"final/{k}": v for k, v in final.items()}
+    arrays.update({f"best_lr/{k}": v for k, v in best_lr.items()})
+    arrays.update({f"eff_lr/{a}/{b}": v for (a, b), v in eff.items()})
+    arrays["nu0"] = nu0
+    save_arrays(figure_dir(ID) / "train_final_loss", arrays, {"profile": PROFILE, "seeds": s["seeds"],
+                                                               "lrs": {k: list(v) for k, v in s["lrs"].items()},
+                                                               **s["kw"]})
+    fig, axes = new_axes(ncols=3, figsize=(13.0, 3.6))
+    plot_sweep(1 - nu0, {LABELS[k]: v for k, v in final.items()}, ax=axes[0], xlabel="1 - nu0",
+               ylabel="final loss (mean of last 100 steps)",
+               title=f"best lr per point, {s['kw']['steps']} steps ({s['kw']['objective']})")
+    axes[0].invert_xaxis()
+    for ax, st in ((axes[1], "rnn"), (axes[2], "lru")):
+        plot_sweep(1 - nu0, {g: eff[(st, g)] for g in ("recurrent", "input", "output")}, ax=ax, xlabel="1 - nu0",
+                   ylabel="Adam effective lr (median)", title=f"{LABELS[st]}: lr_t / sqrt(v_t)")
+        ax.invert_xaxis()
+    save_figure(fig, figure_dir(ID) / "train_final_loss")
+    plt.close(fig)
+    for st in Z.STUDENTS:
+        print(st, {float(v): (f"{np.median(final[st][i]):.2e}", best_lr[st][i]) for i, v in enumerate(nu0)})
+    return final, eff
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--jobs", type=int, default=1, help="worker processes (ProcessPoolExecutor)")
+    main(ap.parse_args().jobs)
