@@ -81,10 +81,13 @@ References
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from linrec._validation import LinrecWarning
 
 __all__ = [
     "METHODS",
@@ -118,9 +121,10 @@ class _Prepared:
     invariant: bool
     state_shape: tuple[int, ...]
     dtype: np.dtype
+    init_name: str = "h0"
 
 
-def _as_numeric(x: Any, name: str) -> np.ndarray:
+def _as_numeric(x: Any, name: str, finite: bool = True) -> np.ndarray:
     """Array of a float or complex dtype; integers, booleans and objects are rejected."""
     if isinstance(x, (bool, np.bool_)):
         raise TypeError(f"{name} must be a float or complex array; got a bool")
@@ -136,7 +140,7 @@ def _as_numeric(x: Any, name: str) -> np.ndarray:
         )
     if kind not in "fc":
         raise TypeError(f"{name} must have a float or complex dtype; got {arr.dtype}")
-    if not np.all(np.isfinite(arr)):
+    if finite and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite; it contains NaN or infinity")
     return arr
 
@@ -156,9 +160,13 @@ def _work_dtype(dtype: Any, is_complex: bool) -> np.dtype:
     return real
 
 
-def _prepare(a: Any, b: Any, h0: Any, dtype: Any, init_name: str = "h0") -> _Prepared:
-    b_arr = _as_numeric(b, "b")
-    a_arr = _as_numeric(a, "a")
+def _prepare(a: Any, b: Any, h0: Any, dtype: Any, init_name: str = "h0", defer_finite: bool = False) -> _Prepared:
+    # defer_finite: NaN/inf in b or a time-varying a are detected after the scan from the last
+    # state (a non-finite input makes every later state non-finite), saving two passes
+    b_arr = _as_numeric(b, "b", finite=not defer_finite)
+    a_arr = _as_numeric(a, "a", finite=False)
+    if not defer_finite or a_arr.ndim < b_arr.ndim:
+        _as_numeric(a_arr, "a")
     h0_arr = None if h0 is None else _as_numeric(h0, init_name)
     if b_arr.ndim < 1:
         raise ValueError("b must have at least one dimension (time along axis 0); got a scalar")
@@ -213,7 +221,7 @@ def _prepare(a: Any, b: Any, h0: Any, dtype: Any, init_name: str = "h0") -> _Pre
             )
         h02 = np.broadcast_to(h0_arr, S).reshape(N).astype(wd, copy=True)
     b2 = b_arr.reshape(T, N).astype(wd, copy=False)
-    return _Prepared(a2, b2, h02, invariant, S, wd)
+    return _Prepared(a2, b2, h02, invariant, S, wd, init_name)
 
 
 def select_method(T: int, width: int, time_invariant: bool) -> str:
@@ -353,7 +361,8 @@ def _chunked_block(a, b, carry, invariant, out, s0, s1, L):
             np.add(acc, bc[:, i], out=acc)
             np.multiply(prod, ai, out=prod)
         absp = np.abs(prod)
-        if np.any((absp < np.finfo(dt).tiny) & (absp > 0)) or not np.all(np.isfinite(absp)):
+        bad = np.any((absp < np.finfo(dt).tiny) & (absp > 0)) or not np.all(np.isfinite(absp))
+        if bad and np.all(np.isfinite(a[s0:e])):
             # a chunk product under- or overflowed: shorter chunks for this block
             L2 = min(_safe_chunk_length(*_abs_range(a[s0:e]), L, dt), L // 2)
             return _chunked_block(a, b, carry, invariant, out, s0, s1, L2)
@@ -477,7 +486,24 @@ def _run(p: _Prepared, method: str, out: np.ndarray) -> None:
             raise ValueError("method='log' needs h0 >= 0 (log-space scan); got a negative h0")
     if N == 0:
         return
-    _KERNELS[method](p.a, p.b, p.h0, p.invariant, out)
+    with np.errstate(over="ignore", invalid="ignore"):
+        try:
+            _KERNELS[method](p.a, p.b, p.h0, p.invariant, out)
+        except ValueError:
+            _check_inputs_finite(p)
+            raise
+    if not np.all(np.isfinite(out[-1])):
+        _check_inputs_finite(p)
+        warnings.warn(
+            f"linear_scan overflowed: the states exceed the {p.dtype} range (|a| > 1 over a long sequence?)",
+            LinrecWarning, stacklevel=3,
+        )
+
+
+def _check_inputs_finite(p: _Prepared) -> None:
+    for name, arr in (("a", p.a), ("b", p.b), (p.init_name, p.h0)):
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} must be finite; it contains NaN or infinity")
 
 
 # --------------------------------------------------------------------------------------------
@@ -561,7 +587,7 @@ def linear_scan(a: Any, b: Any, h0: Any = None, *, method: str = "auto", dtype: 
     True
     """
     method = _check_method(method)
-    p = _prepare(a, b, h0, dtype)
+    p = _prepare(a, b, h0, dtype, defer_finite=True)
     out = np.empty((p.b.shape[0], p.b.shape[1]), dtype=p.dtype)
     _run(p, method, out)
     return out.reshape(p.b.shape[:1] + p.state_shape)
@@ -605,11 +631,11 @@ def reverse_linear_scan(a: Any, b: Any, hT: Any = None, *, method: str = "auto",
     [1.75, 1.5, 1.0]
     """
     method = _check_method(method)
-    p = _prepare(a, b, hT, dtype, init_name="hT")
+    p = _prepare(a, b, hT, dtype, init_name="hT", defer_finite=True)
     T, N = p.b.shape
     out = np.empty((T, N), dtype=p.dtype)
     a_rev = p.a if p.invariant else p.a[::-1]
-    p_rev = _Prepared(a_rev, p.b[::-1], p.h0, p.invariant, p.state_shape, p.dtype)
+    p_rev = _Prepared(a_rev, p.b[::-1], p.h0, p.invariant, p.state_shape, p.dtype, p.init_name)
     _run(p_rev, method, out[::-1])
     return out.reshape((T,) + p.state_shape)
 

@@ -314,3 +314,40 @@ def test_vjp_default_h0_and_last_state_loss():
     np.testing.assert_allclose(gh0, a ** 4)
     # d/da (a^3 + a^2 + a + 1) = 3a^2 + 2a + 1
     np.testing.assert_allclose(ga, 3 * a**2 + 2 * a + 1)
+
+
+@pytest.mark.parametrize("method", ["sequential", "chunked", "tree", "log", "auto", "lfilter"])
+@pytest.mark.parametrize("where", ["b_nan", "b_inf", "a_nan", "a_inf", "a_ninf"])
+def test_non_finite_inputs_detected_by_every_method(method, where):
+    # finiteness of b and of a time-varying a is checked after the scan from the last state
+    # (a NaN or inf makes every later state non-finite, even through zero gates); check that
+    # this catches every position and kind, including a zero gate right after the bad value
+    T = 300
+    a = np.full((T, 2), 0.5)
+    a[151] = 0.0 if method != "log" else 1e-300  # log needs a > 0
+    b = np.ones((T, 2))
+    t = 150
+    if where.startswith("b"):
+        b[t, 1] = np.nan if where == "b_nan" else np.inf
+    else:
+        a[t, 0] = {"a_nan": np.nan, "a_inf": np.inf, "a_ninf": -np.inf}[where]
+    name = where[0]
+    if method == "lfilter":
+        if where.startswith("a"):
+            pytest.skip("lfilter needs a time-invariant a (checked eagerly)")
+        with pytest.raises(ValueError, match="b must be finite"):
+            linear_scan(0.5, b, method=method)
+        return
+    msg = "needs a > 0" if (method == "log" and where == "a_ninf") else f"{name} must be finite"
+    with pytest.raises(ValueError, match=msg):
+        linear_scan(a, b, method=method)
+    with pytest.raises(ValueError, match=msg):
+        reverse_linear_scan(a, b, method=method)
+
+
+def test_genuine_overflow_warns():
+    from linrec import LinrecWarning
+
+    with pytest.warns(LinrecWarning, match="overflowed"):
+        h = linear_scan(np.full(200, 100.0), np.ones(200), method="sequential")
+    assert np.isinf(h[-1])
