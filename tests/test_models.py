@@ -287,3 +287,16 @@ def test_pascanu_sparse_init():
     W = m.init(0)["W"]
     assert np.all(np.count_nonzero(W, axis=1) == 15)
     assert np.max(np.abs(np.linalg.eigvals(W))) == pytest.approx(0.95, rel=1e-12)
+
+
+def test_inline_lru_map_matches_reparam():
+    from linrec.reparam import complex_reparam
+
+    m = models.LRU(1, 5, 1)
+    p = m.init(0)
+    cmap = complex_reparam("lru")
+    np.testing.assert_allclose(m.eigenvalues(p), cmap.f(p["nu"], p["theta"]), rtol=1e-15)
+    gl = np.random.default_rng(0).standard_normal(5) + 1j
+    g = m._effective_vjp(p, m._effective(p)[4], gl, np.zeros((5, 1), complex), np.zeros((1, 5), complex), None)
+    np.testing.assert_allclose(g["nu"], np.real(np.conj(gl) * cmap.d_nu(p["nu"], p["theta"])), rtol=1e-14)
+    np.testing.assert_allclose(g["theta"], np.real(np.conj(gl) * cmap.d_theta(p["nu"], p["theta"])), rtol=1e-14)

@@ -55,7 +55,9 @@ class _DiagonalCore(LTIModel):
         P = _powers(lam, T)
         G = (C.T[:, :, None] * Bt[:, None, :]).reshape(lam.shape[0], -1)
         if np.iscomplexobj(P) or np.iscomplexobj(G):
-            k = P.real @ G.real - P.imag @ G.imag
+            # contiguous real and imaginary parts: BLAS on strided complex views is much slower
+            Pr, Pi = np.ascontiguousarray(P.real), np.ascontiguousarray(P.imag)
+            k = Pr @ np.ascontiguousarray(G.real) - Pi @ np.ascontiguousarray(G.imag)
         else:
             k = P @ G
         k = k.reshape(T, self.output_dim, self.input_dim)
@@ -67,20 +69,20 @@ class _DiagonalCore(LTIModel):
         lam, Bt, C, D, aux, P, G = kc
         T, N = P.shape
         d = dk.reshape(T, -1)
+        # grad_G = P^H dk; grad_lam_n = sum_t sum_m dk[t, m] conj(G[n, m]) t conj(lam_n^(t-1))
+        #                              = conj(sum_m G[n, m] Q[m, n]),  Q = (t dk)[1:]^T P[:-1]
+        td = np.arange(1, T)[:, None] * d[1:]
         if np.iscomplexobj(P) or np.iscomplexobj(G):
-            # grad_G = P^H dk and grad_P = dk G^H (dk real), each as two real GEMMs
-            gG = (P.real.T @ d) - 1j * (P.imag.T @ d)
-            gP = (d @ G.real.T) - 1j * (d @ G.imag.T)
+            Pr, Pi = np.ascontiguousarray(P.real), np.ascontiguousarray(P.imag)  # real GEMMs, contiguous
+            gG = (Pr.T @ d) - 1j * (Pi.T @ d)
+            Q = (td.T @ Pr[:-1]) + 1j * (td.T @ Pi[:-1])
         else:
             gG = P.T @ d
-            gP = d @ G.T
+            Q = td.T @ P[:-1]
+        gl = np.conj(np.sum(G * Q.T, axis=1)) if T > 1 else np.zeros_like(lam)
         gG = gG.reshape(N, self.output_dim, self.input_dim)
         gC = np.einsum("noi,ni->on", gG, Bt.conj())
         gBt = np.einsum("noi,on->ni", gG, C.conj())
-        if T > 1:
-            gl = np.einsum("tn,tn->n", gP[1:], np.arange(1, T)[:, None] * P[:-1].conj())
-        else:
-            gl = np.zeros_like(lam)
         gD = dk[0].copy() if D is not None else None
         return self._effective_vjp(p, aux, gl, gBt, gC, gD)
 
@@ -238,6 +240,12 @@ class LinearDiagonal(_DiagonalCore):
         if self.complex:
             if self.lam_param == "direct":
                 return p["lam_re"] + 1j * p["lam_im"], None
+            if self._map.name == "lru":
+                # exp(-e^nu + i e^theta) inline (the map's f validates its arguments on every call,
+                # which costs more than the formula in the training loop); equal to
+                # complex_reparam("lru").f, checked in tests/test_models.py
+                with np.errstate(over="ignore"):
+                    return np.exp(-np.exp(p["nu"]) + 1j * np.exp(p["theta"])), None
             return self._map.f(p["nu"], p["theta"]), None
         if self.lam_param == "direct":
             return p["lam"], None
@@ -288,8 +296,13 @@ class LinearDiagonal(_DiagonalCore):
                 grads["lam_re"], grads["lam_im"] = np.real(gl).copy(), np.imag(gl).copy()
             else:
                 glc = np.conj(gl)
-                grads["nu"] = np.real(glc * self._map.d_nu(p["nu"], p["theta"]))
-                grads["theta"] = np.real(glc * self._map.d_theta(p["nu"], p["theta"]))
+                if self._map.name == "lru":  # d lam/d nu = -e^nu lam, d lam/d theta = i e^theta lam
+                    lam = self._lam(p)[0] if lam is None else lam
+                    grads["nu"] = -np.exp(p["nu"]) * np.real(glc * lam)
+                    grads["theta"] = -np.exp(p["theta"]) * np.imag(glc * lam)
+                else:
+                    grads["nu"] = np.real(glc * self._map.d_nu(p["nu"], p["theta"]))
+                    grads["theta"] = np.real(glc * self._map.d_theta(p["nu"], p["theta"]))
         else:
             grads["B"], grads["C"] = np.real(gB), np.real(gC)
             if self.lam_param == "direct":
