@@ -97,7 +97,9 @@ def omega_and_grad(W, gpre, delta, *, power: int = 1, bound: float = 1e-20):
     >>> float(om), rho.ravel().tolist()
     (1.0, [2.0, 2.0, 2.0])
     """
-    W = np.asarray(W, dtype=np.float64)
+    W = np.asarray(W)
+    if W.dtype.kind not in "fc":  # complex W allowed for complex-step checks
+        W = W.astype(np.float64)
     gpre = np.asarray(gpre)
     delta = np.asarray(delta)
     if W.ndim != 2 or W.shape[0] != W.shape[1]:
@@ -117,12 +119,13 @@ def omega_and_grad(W, gpre, delta, *, power: int = 1, bound: float = 1e-20):
     safe_d = np.where(ok, nd2, 1.0)
     rho = np.sqrt(nv2 / safe_d)
     q = rho**power
-    om = float(np.sum(np.where(ok, (q - 1.0) ** 2, 0.0)) / n)
+    om = np.sum(np.where(ok, (q - 1.0) ** 2, 0.0)) / n
+    om = om if np.iscomplexobj(om) else float(om)
     if power == 2:
         coef = 4.0 * (q - 1.0) / safe_d
     else:  # 2 (rho - 1) / (||v|| ||delta||); the norm is not differentiable at v = 0 (rho = 0): use 0
         with np.errstate(divide="ignore", invalid="ignore"):
-            coef = np.where(nv2 > 0, 2.0 * (rho - 1.0) / np.sqrt(nv2 * safe_d), 0.0)
+            coef = np.where(np.real(nv2) > 0, 2.0 * (rho - 1.0) / np.sqrt(nv2 * safe_d), 0.0)
     coef = np.where(ok, coef, 0.0) / n
     m = gpre.shape[0] * gpre.shape[1]
     gW = (gpre * coef[:, :, None]).reshape(m, -1).T @ v.reshape(m, -1)

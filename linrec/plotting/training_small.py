@@ -170,7 +170,7 @@ def seed_curves(curves: Mapping[str, Sequence], *, x: Mapping[str, Sequence] | N
     return fig, ax
 
 
-def jacobian_products(steps, log_norms, etas, *, ax=None):
+def jacobian_products(steps, log_norms, etas, *, max_records: int = 6, ax=None):
     """log10 ||dh_T/dh_{T-k}|| against k at several training steps, with Pascanu's bound k log eta.
 
     Parameters
@@ -181,6 +181,8 @@ def jacobian_products(steps, log_norms, etas, *, ax=None):
         Natural-log norms of the Jacobian products (k = 0..T).
     etas : array_like, shape (R,)
         Pascanu's eta = sup|phi'| sigma_max(W) at each record (dashed: k log10 eta).
+    max_records : int, optional
+        Draw at most this many records, evenly spaced (always the first and the last).
     ax : matplotlib.axes.Axes, optional
         Axes to draw into.
 
@@ -205,7 +207,8 @@ def jacobian_products(steps, log_norms, etas, *, ax=None):
         cmap = plt.get_cmap("viridis")
         R = ln.shape[0]
         k = np.arange(ln.shape[1])
-        for r in range(R):
+        pick = np.unique(np.round(np.linspace(0, R - 1, min(R, max_records))).astype(int))
+        for r in pick:
             c = cmap(r / max(R - 1, 1))
             ax.plot(k, ln[r] / np.log(10), color=c, lw=1.4, label=f"step {int(steps[r])}")
             ax.plot(k, k * np.log10(etas[r]), color=c, lw=0.8, ls="--")
