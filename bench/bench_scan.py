@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             for invariant in (True, False):
                 rounds = args.rounds or (3 if T * W >= 10**7 else 7)
                 rows = bench_case(T, W, dtype, invariant, rounds, rng)
-                auto = select_method(T, W, invariant)
+                auto = select_method(T, W, invariant, np.dtype(dtype))
                 for r in rows:
                     label = r["method"] + (f"={auto}" if r["method"] == "auto" else "")
                     if "skipped" in r:

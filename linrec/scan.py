@@ -33,9 +33,10 @@ Methods (``method=``)
     for its error bound). This is the parallel scan used by minGRU/minLSTM (Feng et al. 2024).
 ``"auto"``
     Chooses from the structure and shape of the input alone (never from its values):
-    ``"sequential"`` when the width (number of independent channels) is at least ``T / 8``,
-    otherwise ``"chunked"``. The rule comes from ``bench/bench_scan.py`` on a 2-core x86
-    machine with single-threaded BLAS; see ``papers/feng2024_minrnn/README.md``.
+    ``"sequential"`` when one time step holds at least 6144 bytes (768 float64 or 384
+    complex128 channels) or ``T < 64``, otherwise ``"chunked"`` (:func:`select_method`). The
+    rule comes from ``bench/bench_scan.py`` on a 2-core x86 machine with single-threaded BLAS;
+    see ``papers/feng2024_minrnn/README.md``.
 
 The global closed form ``h_t = (prod a)_t * cumsum(b / prod a)`` is never used: the cumulative
 product underflows (or overflows) after a few hundred steps of realistic gates.
@@ -104,8 +105,10 @@ _NOT_A_FORMULA = ("select_method",)
 
 METHODS = ("auto", "sequential", "lfilter", "chunked", "tree", "log")
 
-# auto: "sequential" once width >= T / _AUTO_WIDTH_RATIO (see select_method and bench/bench_scan.py)
-_AUTO_WIDTH_RATIO = 8
+# auto: "sequential" once a time step holds this many bytes (768 float64 or 384 complex128
+# channels): measured crossover between 512 and 1024 float64 channels and between 256 and 512
+# complex128 channels (bench/bench_scan.py and papers/feng2024_minrnn/README.md)
+_AUTO_SEQUENTIAL_BYTES = 6144
 
 
 # --------------------------------------------------------------------------------------------
@@ -224,7 +227,7 @@ def _prepare(a: Any, b: Any, h0: Any, dtype: Any, init_name: str = "h0", defer_f
     return _Prepared(a2, b2, h02, invariant, S, wd, init_name)
 
 
-def select_method(T: int, width: int, time_invariant: bool) -> str:
+def select_method(T: int, width: int, time_invariant: bool, dtype: Any = np.float64) -> str:
     """The method ``method="auto"`` uses for a given structure and shape.
 
     Parameters
@@ -235,14 +238,20 @@ def select_method(T: int, width: int, time_invariant: bool) -> str:
         Number of independent channels (``prod(b.shape[1:])``).
     time_invariant : bool
         Whether ``a`` is the same at every step.
+    dtype : dtype, optional
+        Working dtype (float64, complex128, float32 or complex64).
 
     Returns
     -------
     str
-        ``"sequential"`` when ``width >= T / 8`` (each vectorised step is wide enough that the
-        per-step overhead is small and the data stream through the cache once), otherwise
-        ``"chunked"``. The rule is the same for time-invariant and time-varying gates: on the
-        benchmark machine ``"chunked"`` beats ``"lfilter"`` at every measured shape.
+        ``"sequential"`` when one time step holds at least 6144 bytes (768 float64 or 384
+        complex128 channels) or the sequence is shorter than two chunks (``T < 64``), otherwise
+        ``"chunked"``. A wide step amortises the per-step overhead of the vectorised step loop,
+        which then streams the data once; narrow steps are dominated by that overhead and the
+        chunked method, whose vectorised operations span many chunks, wins (by 2-10x at width
+        64). The crossover does not depend on ``T`` (both methods are O(T) per channel) nor on
+        time-invariance; ``"lfilter"`` (one compiled filter per distinct gate) is slower than
+        ``"chunked"`` at every benchmarked shape.
 
     Examples
     --------
@@ -250,9 +259,11 @@ def select_method(T: int, width: int, time_invariant: bool) -> str:
     'chunked'
     >>> select_method(4096, 4096, False)
     'sequential'
+    >>> select_method(4096, 512, False, np.complex128)
+    'sequential'
     """
     del time_invariant  # the same crossover for both (bench/bench_scan.py)
-    if width * _AUTO_WIDTH_RATIO >= T:
+    if T < 2 * _CHUNK or width * np.dtype(dtype).itemsize >= _AUTO_SEQUENTIAL_BYTES:
         return "sequential"
     return "chunked"
 
@@ -470,7 +481,7 @@ def _check_method(method: Any) -> str:
 def _run(p: _Prepared, method: str, out: np.ndarray) -> None:
     T, N = p.b.shape
     if method == "auto":
-        method = select_method(T, N, p.invariant)
+        method = select_method(T, N, p.invariant, p.dtype)
     if method == "lfilter" and not p.invariant:
         raise ValueError(
             "method='lfilter' needs a time-invariant a (broadcastable to b.shape[1:]); got a time-varying a"
