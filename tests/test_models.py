@@ -139,6 +139,7 @@ NONLIN = {
     "minlstm_nonorm": (lambda: models.MinLSTM(DIN, 3, DOUT, normalize=False), False),
     "minlstm_seq_linear": (lambda: models.MinLSTM(DIN, 3, DOUT, mode="sequential", positive=False), False),
     "mingru_2layers": (lambda: models.MinGRU(DIN, 3, DOUT, layers=2), False),
+    "mingru_chunked": (lambda: models.MinGRU(DIN, 3, DOUT, scan_method="chunked"), False),
     "minlstm_3layers_residual": (lambda: models.MinLSTM(DIN, 3, DOUT, layers=3, residual=True), False),
 }
 
@@ -300,3 +301,16 @@ def test_inline_lru_map_matches_reparam():
     g = m._effective_vjp(p, m._effective(p)[4], gl, np.zeros((5, 1), complex), np.zeros((1, 5), complex), None)
     np.testing.assert_allclose(g["nu"], np.real(np.conj(gl) * cmap.d_nu(p["nu"], p["theta"])), rtol=1e-14)
     np.testing.assert_allclose(g["theta"], np.real(np.conj(gl) * cmap.d_theta(p["nu"], p["theta"])), rtol=1e-14)
+
+
+def test_sigmoid_pair_matches_softplus_form():
+    from linrec.models.minrnn import _sig_pair, _softplus
+
+    x = np.concatenate([np.linspace(-700, 700, 2001), [0.0, -1e-300, 1e-300]])
+    s, sm = _sig_pair(x)
+    # exp(-softplus(-x)) is the log-space gate of Feng et al.; exp(y) has relative error |y| eps from
+    # the rounding of its argument y = -softplus(-x) (|y| <= |x| + log 2), plus a few eps
+    eps = np.finfo(float).eps
+    tol = (np.abs(x) + 4.0) * eps
+    for got, ref in ((s, np.exp(-_softplus(-x))), (sm, np.exp(-_softplus(x)))):
+        assert np.all(np.abs(got - ref) <= tol * ref)

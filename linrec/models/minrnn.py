@@ -15,8 +15,9 @@ d = softplus(-k_f) - softplus(-k_i)), as in the paper's log-space implementation
 log-space scan of Heinsen applies); with ``positive=False`` g is the identity.
 
 ``mode="parallel"`` runs :func:`linrec.scan.linear_scan` (``method="log"`` when the candidate
-and the initial state are non-negative, else the default method); ``mode="sequential"`` runs the
-recurrence step by step. Both give the same states up to rounding, including from a nonzero h0.
+and the initial state are non-negative, else the default method; ``scan_method`` overrides);
+``mode="sequential"`` runs the recurrence step by step. Both give the same states up to
+rounding, including from a nonzero h0.
 The backward pass is :func:`linrec.scan.linear_scan_vjp` followed by the gates' chain rule.
 Readout y_t = C h_t + c (of the last layer when ``layers > 1``).
 """
@@ -35,8 +36,18 @@ def _softplus(x):
     return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
 
+def _sig_pair(x):
+    """(s(x), s(-x)) = (exp(-softplus(-x)), exp(-softplus(x))) from one exponential e = exp(-|x|):
+    1/(1 + e) and e/(1 + e), assigned by the sign of x (no overflow, full relative accuracy)."""
+    e = np.exp(-np.abs(x))
+    big = 1.0 / (1.0 + e)
+    small = e * big
+    pos = x >= 0
+    return np.where(pos, big, small), np.where(pos, small, big)
+
+
 def _sig(x):
-    return np.exp(-_softplus(-x))
+    return _sig_pair(x)[0]
 
 
 def _g(v):
@@ -56,9 +67,12 @@ class _MinRNN(Model):
     _gates: tuple[str, ...] = ()
 
     def __init__(self, input_dim, hidden, output_dim, *, mode: str = "parallel", positive: bool = True,
-                 layers: int = 1, residual: bool = False):
+                 layers: int = 1, residual: bool = False, scan_method: str | None = None):
         super().__init__(input_dim, hidden, output_dim)
         self.mode = check_choice(mode, "mode", ("parallel", "sequential"))
+        if scan_method is not None:
+            check_choice(scan_method, "scan_method", ("auto", "sequential", "chunked", "tree", "log"))
+        self.scan_method = scan_method
         self.positive = bool(positive)
         self.layers = check_positive_int(layers, "layers")
         self.residual = bool(residual)
@@ -109,8 +123,10 @@ class _MinRNN(Model):
             a, coef, cand, aux = self._ab(pl, inp)
             b = coef * cand
             if self.mode == "parallel":
-                use_log = self.positive and (h0l is None or np.all(h0l >= 0))
-                h = linear_scan(a, b, h0l, method="log" if use_log else "auto")
+                method = self.scan_method
+                if method is None:
+                    method = "log" if self.positive and (h0l is None or np.all(h0l >= 0)) else "auto"
+                h = linear_scan(a, b, h0l, method=method)
             else:
                 h = np.empty_like(b)
                 prev = np.zeros((B, N)) if h0l is None else h0l
@@ -186,6 +202,9 @@ class MinGRU(_MinRNN):
         layer l are suffixed ``_l``; ``h0`` then has width ``layers * hidden``).
     residual : bool, optional
         Add each stacked layer's input to its states (h^l + h^{l-1}).
+    scan_method : str, optional
+        :func:`linrec.scan.linear_scan` method of the parallel mode (default: ``"log"``, the
+        paper's log-space scan, when the candidate and h0 are non-negative, else ``"auto"``).
 
     References
     ----------
@@ -208,8 +227,7 @@ class MinGRU(_MinRNN):
 
     def _ab(self, p, x):
         k = x @ p["Wz"].T + p["bz"]
-        a = np.exp(-_softplus(k))  # 1 - z = s(-k), in log space
-        z = np.exp(-_softplus(-k))  # z = s(k)
+        z, a = _sig_pair(k)  # z = s(k) = exp(-softplus(-k)), 1 - z = s(-k) = exp(-softplus(k))
         cand, v = self._candidate(p, x)
         return a, z, cand, {"v": v, "az": a * z}
 
@@ -240,6 +258,8 @@ class MinLSTM(_MinRNN):
         Number of stacked layers (see :class:`MinGRU`).
     residual : bool, optional
         Residual connections between stacked layers.
+    scan_method : str, optional
+        Scan method of the parallel mode (see :class:`MinGRU`).
 
     References
     ----------
@@ -257,9 +277,9 @@ class MinLSTM(_MinRNN):
     _gates = ("f", "i")
 
     def __init__(self, input_dim, hidden, output_dim, *, normalize: bool = True, mode: str = "parallel",
-                 positive: bool = True, layers: int = 1, residual: bool = False):
+                 positive: bool = True, layers: int = 1, residual: bool = False, scan_method: str | None = None):
         super().__init__(input_dim, hidden, output_dim, mode=mode, positive=positive, layers=layers,
-                         residual=residual)
+                         residual=residual, scan_method=scan_method)
         self.normalize = bool(normalize)
 
     def _ab(self, p, x):
@@ -269,13 +289,12 @@ class MinLSTM(_MinRNN):
         spf, spi = _softplus(-kf), _softplus(-ki)  # -log f, -log i
         if self.normalize:
             d = spf - spi
-            a = np.exp(-_softplus(d))
-            i = np.exp(-_softplus(-d))
-            aux = {"v": v, "ai": a * i, "sf": np.exp(-_softplus(kf)), "si": np.exp(-_softplus(ki))}
+            i, a = _sig_pair(d)  # f' = exp(-softplus(d)), i' = exp(-softplus(-d))
+            aux = {"v": v, "ai": a * i, "sf": _sig_pair(kf)[1], "si": _sig_pair(ki)[1]}
         else:
             a = np.exp(-spf)
             i = np.exp(-spi)
-            aux = {"v": v, "fa": a * np.exp(-_softplus(kf)), "ii": i * np.exp(-_softplus(ki))}
+            aux = {"v": v, "fa": a * _sig_pair(kf)[1], "ii": i * _sig_pair(ki)[1]}
         return a, i, cand, aux
 
     def _gate_grads(self, ga, gcoef, aux):
