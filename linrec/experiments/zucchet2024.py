@@ -427,7 +427,8 @@ def hessian_at_teacher(nu0: float, rng=None, *, T: int = 300, n: int = 10) -> di
         (largest Hessian eigenvalue: the sharpness that limits a plain step size),
         ``lam_max_jacobi`` (largest eigenvalue of ``diag(G)^-1/2 G diag(G)^-1/2`` over the
         coordinates of nonzero curvature: the sharpness left after an ideal diagonal
-        preconditioner such as Adam's; 1 for a diagonal G, at most the number of coordinates), ``diag_dominance`` (:func:`linrec.memory.diagonal_dominance`),
+        preconditioner such as Adam's; 1 for a diagonal G, at most the number of coordinates),
+        ``diag_dominance`` (:func:`linrec.memory.diagonal_dominance`),
         ``top_mass_recurrent`` (share of the top eigenvector on the recurrent coordinates,
         :func:`linrec.memory.top_eigvec_mass`), ``top_pr`` (participation ratio of the top
         eigenvector); plus ``"teacher_moduli"``.

@@ -57,8 +57,9 @@ def main(jobs: int = 1, executor=None):
     save_arrays(figure_dir(ID) / "train_curves", out, {"profile": PROFILE, "nu0": NU0, "seeds": seeds, **kw,
                                                         "lrs": {k: list(v) for k, v in LRS.items()}})
     fig, axes = new_axes(ncols=3, figsize=(13.0, 3.6))
-    plot_training_curves({f"dense RNN, lr {LRS['rnn'][0]:g}": curves["rnn"], f"LRU, lr {LRS['lru'][0]:g}": curves["lru"]},
-                         ax=axes[0], title=f"nu0 = {NU0}, fresh batches of {kw['batch_size']}", ylabel="training loss")
+    labelled = {f"dense RNN, lr {LRS['rnn'][0]:g}": curves["rnn"], f"LRU, lr {LRS['lru'][0]:g}": curves["lru"]}
+    plot_training_curves(labelled, ax=axes[0], title=f"nu0 = {NU0}, fresh batches of {kw['batch_size']}",
+                         ylabel="training loss")
     for ax, st, name in ((axes[1], "rnn", "dense RNN"), (axes[2], "lru", "LRU")):
         plot_training_curves({g: eff[(st, g)] for g in ("recurrent", "input", "output")}, steps=eff_steps, ax=ax,
                              title=f"{name}: Adam effective lr by group", ylabel="median lr_t / sqrt(v_t)")

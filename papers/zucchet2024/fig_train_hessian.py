@@ -38,7 +38,8 @@ def main():
                 for m in METRICS:
                     out[(k, m)][i, s] = h[k][m]
     gap = 1 - np.asarray(NU0)
-    save_arrays(figure_dir(ID) / "train_hessian", {f"{k}/{m}": v for (k, m), v in out.items()} | {"nu0": np.asarray(NU0)},
+    arrays = {f"{k}/{m}": v for (k, m), v in out.items()} | {"nu0": np.asarray(NU0)}
+    save_arrays(figure_dir(ID) / "train_hessian", arrays,
                 {"profile": PROFILE, "seeds": SEEDS, "T": 300, "n_teacher": 10})
     fig, axes = new_axes(ncols=3, figsize=(13.0, 3.6))
     for ax, m in zip(axes, METRICS):
