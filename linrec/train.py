@@ -4,9 +4,11 @@
 exact white-noise population loss of a linear time-invariant model) and records per step the
 loss, the update norm, the gradient norm of each parameter group and the gradient-over-weight
 ratio ||g_group|| / ||w_group||, plus the eigenvalue trajectory of the recurrence every
-``eig_every`` steps. A non-finite loss or gradient, or a loss above ``explode`` times the first
-loss, stops the run and marks it diverged (the remaining entries stay NaN): a divergent run never
-raises, so a sweep always finishes.
+``eig_every`` steps. A non-finite loss or gradient, a loss above ``explode`` times the first
+loss, or parameters that leave the domain of their map after the first step (a ``ValueError``
+from the model, e.g. an unstable "direct" continuous eigenvalue) stop the run and mark it
+diverged with the reason (the remaining entries stay NaN): a divergent run never raises, so a
+sweep always finishes.
 
 :func:`run_config` builds model, task and optimizer from a plain dict (picklable, so it runs on
 any executor) and calls :func:`train`; this is the unit of work of :mod:`linrec.sweep`.
@@ -62,6 +64,9 @@ class History:
         Whether the run was stopped by a divergence.
     diverged_at : int
         Step of the divergence (-1 if none).
+    diverged_reason : str
+        Why the run was stopped (non-finite loss or gradient, loss explosion, parameters that left
+        the domain of their map), empty if it did not diverge.
     steps_done : int
         Number of completed optimizer steps.
     wall_time : float
@@ -87,6 +92,7 @@ class History:
     params: dict = field(default_factory=dict)
     diverged: bool = False
     diverged_at: int = -1
+    diverged_reason: str = ""
     steps_done: int = 0
     wall_time: float = 0.0
 
@@ -112,6 +118,7 @@ class History:
         for k, v in self.params.items():
             arrays[f"params/{k}"] = v
         meta = {"diverged": bool(self.diverged), "diverged_at": int(self.diverged_at),
+                "diverged_reason": self.diverged_reason,
                 "steps_done": int(self.steps_done), "wall_time": float(self.wall_time),
                 "final_loss": self.final_loss()}
         return arrays, meta
@@ -129,6 +136,7 @@ class History:
                    eval_steps=np.asarray(arrays["eval_steps"]), eval_loss=np.asarray(arrays["eval_loss"]),
                    eval_accuracy=np.asarray(arrays["eval_accuracy"]), params=sub("params/"),
                    diverged=bool(meta["diverged"]), diverged_at=int(meta["diverged_at"]),
+                   diverged_reason=str(meta.get("diverged_reason", "")),
                    steps_done=int(meta["steps_done"]), wall_time=float(meta["wall_time"]))
 
 
@@ -265,7 +273,7 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
     eig_steps, eigs, ev_steps, ev_loss, ev_acc = [], [], [], [], []
     state = optimizer.init(p)
     bar = _Progress(steps, progress, type(model).__name__)
-    diverged, div_at, done = False, -1, 0
+    diverged, div_at, done, reason = False, -1, 0, ""
     first = None
     t0 = time.perf_counter()
 
@@ -285,23 +293,32 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for step in range(steps):
-            if eig_every and step % eig_every == 0:
-                record_eig(step)
-            if eval_every and step % eval_every == 0:
-                evaluate(step)
-            if objective == "population":
-                L, grads = model.population_loss_and_grad(p, k_target)
-            elif fused:
-                b = task.sample(g, batch_size, targets=False)
-                L, grads = model.loss_and_grad_lti_target(p, b.x, k_lti, b.mask)
-            else:
-                b = task.sample(g, batch_size)
-                L, grads = model.loss_and_grad(p, b.x, b.target, b.mask, loss=task.loss)
+            try:
+                if eig_every and step % eig_every == 0:
+                    record_eig(step)
+                if eval_every and step % eval_every == 0:
+                    evaluate(step)
+                if objective == "population":
+                    L, grads = model.population_loss_and_grad(p, k_target)
+                elif fused:
+                    b = task.sample(g, batch_size, targets=False)
+                    L, grads = model.loss_and_grad_lti_target(p, b.x, k_lti, b.mask)
+                else:
+                    b = task.sample(g, batch_size)
+                    L, grads = model.loss_and_grad(p, b.x, b.target, b.mask, loss=task.loss)
+            except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
+                if step == 0:  # the initial point must evaluate: this is a usage error, not a divergence
+                    raise
+                # parameters left the domain of their map (e.g. a "direct" continuous eigenvalue
+                # became positive, so the ZOH is undefined): the run diverged
+                diverged, div_at, reason = True, step, f"invalid parameters: {exc}"
+                break
             if first is None:
                 first = max(abs(L), 1e-300) if np.isfinite(L) else 1.0
             gn = _group_norms(grads, groups)
             if not (np.isfinite(L) and all(np.isfinite(v) for v in gn.values())) or L > explode * first:
                 diverged, div_at = True, step
+                reason = "loss explosion" if np.isfinite(L) and L > explode * first else "non-finite loss or gradient"
                 loss[step] = L
                 break
             loss[step] = L
@@ -312,7 +329,7 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
             upd, new_state = optimizer.update(grads, state, p)
             new_p = _optim.apply_updates(p, upd)
             if not all(np.all(np.isfinite(v)) for v in new_p.values()):
-                diverged, div_at = True, step
+                diverged, div_at, reason = True, step, "non-finite parameters after the update"
                 break
             un = _group_norms(upd, groups)
             unorm[step] = math.sqrt(sum(v * v for v in un.values()))
@@ -325,16 +342,18 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
                 break
     bar.close()
     if not diverged:
-        if eig_every:
-            record_eig(done)
-        if eval_every:
-            evaluate(done)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            if eig_every:
+                record_eig(done)
+            if eval_every:
+                evaluate(done)
     return History(
         loss=loss, update_norm=unorm, grad_norm=gnorm, grad_weight_ratio=ratio, group_update_norm=gupd,
         eig_steps=np.asarray(eig_steps, dtype=np.int64),
         eigenvalues=np.array(eigs) if eigs else None,
         eval_steps=np.asarray(ev_steps, dtype=np.int64), eval_loss=np.asarray(ev_loss, dtype=np.float64),
         eval_accuracy=np.asarray(ev_acc, dtype=np.float64), params=p, diverged=diverged, diverged_at=div_at,
+        diverged_reason=reason,
         steps_done=done, wall_time=time.perf_counter() - t0,
     )
 

@@ -110,3 +110,18 @@ def test_callback_stops_and_final_loss_uses_done_steps():
     h = train(models.LRU(1, 3, 1), task, optim.adam(1e-2), steps=50, batch_size=2, rng=0, callback=cb)
     assert seen == [0, 1, 2, 3, 4] and h.steps_done == 5 and not h.diverged
     assert h.final_loss(window=100) == pytest.approx(np.mean(h.loss[:5]))
+
+
+def test_parameters_leaving_their_domain_mark_divergence():
+    # "direct" continuous eigenvalues with a huge SGD step become positive: ZOH undefined
+    task = tasks.LinearFunctional("exp", T=30, dt=0.1)
+    m = models.DiagonalSSM(1, 3, 1, reparam="direct", lam_min=0.01, lam_max=0.02)
+    h = train(m, task, optim.sgd(1e4), steps=50, batch_size=8, rng=0)
+    assert h.diverged and h.diverged_at >= 1 and h.diverged_reason
+    arrays, meta = h.to_arrays()
+    assert History.from_arrays(arrays, meta).diverged_reason == h.diverged_reason
+    # at step 0 an invalid point is a usage error and raises
+    bad = {k: v.copy() for k, v in m.init(0).items()}
+    bad["w"][:] = 1.0
+    with pytest.raises(ValueError):
+        train(m, task, optim.sgd(1e-3), steps=2, params=bad)
