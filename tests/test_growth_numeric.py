@@ -177,6 +177,28 @@ def test_dense_diagonal_equivalence():
     assert np.max(np.abs(y_back - y_dense)) / np.max(np.abs(y_dense)) <= ds.error_bound * T
 
 
+def test_dense_diagonal_error_scales_with_cond():
+    # near-defective A: eigenvalue pairs 0.9 +- delta coupled by 1 => cond(P) ~ 1/delta
+    rng = np.random.default_rng(5)
+    T = 40
+    x = rng.standard_normal((T, 1))
+    for delta in (1e-2, 1e-4, 1e-6):
+        A = np.array([[0.9 + delta, 1.0], [0.0, 0.9 - delta]])
+        B, C = np.array([[0.3], [1.0]]), np.array([[1.0, -0.5]])
+        ds = dense_to_diagonal(A, B, C)
+        assert 0.1 / delta < ds.cond < 10 / delta
+        y_dense = _simulate(A, B, C, x)
+        y_diag = np.real(_simulate(np.diag(ds.lam), ds.B, ds.C, x))
+        err = np.max(np.abs(y_dense - y_diag)) / np.max(np.abs(y_dense))
+        assert err <= ds.error_bound * T
+
+
+def test_power_norms_zero_and_nilpotent():
+    assert power_norms(np.zeros((3, 3)), [0], log=True)[0] == 0.0
+    # exp(log) round trip: a few ulps
+    assert np.allclose(power_norms([[0.0, 2.0], [0.0, 0.0]], 3), [1.0, 2.0, 0.0, 0.0], rtol=8 * EPS, atol=0)
+
+
 def test_dense_diagonal_ill_conditioned():
     J = np.array([[0.5, 1.0], [0.0, 0.5]])
     with pytest.warns(LinrecWarning, match="cond"):

@@ -227,6 +227,9 @@ def _power_norms_products(T: np.ndarray, exps: np.ndarray, *, binary: bool) -> n
             for _ in range(d):
                 M, s = _scaled_mul(M, s, *base)
         cur = target
+        if target == 0:  # ||A^0|| = ||I|| = 1 exactly
+            out[idx] = 0.0
+            continue
         nm = _norm2(M)
         out[idx] = s + np.log(nm) if nm > 0 and np.isfinite(s) else -np.inf
     return out
@@ -813,6 +816,10 @@ def kreiss_constant(A, *, n_theta=None, n_r=40):
     evaluations each; stops at a relative change 1e-12 of g). g -> 1 as
     |z| -> inf, so K(A) >= 1; K(A) = inf if rho(A) > 1. The result is a local maximum that is
     the global one when the grid resolves the resolvent's peaks: a lower bound in general.
+    Near |z| = 1 the factor |z| - 1 is computed with relative error ~eps/(|z| - 1) (we stop at
+    |z| - 1 >= 1e-8), so e.g. K(I) comes out as 1 + O(1e-8). With an eigenvalue of modulus 1
+    in a Jordan block of size >= 2, K(A) = inf and the method returns a huge finite number
+    (~1/eps).
 
     References
     ----------
