@@ -513,6 +513,9 @@ def _tri_solve_batch(T, diag, zc, B, adjoint):
 
 
 def _lanczos_chunk(T, diag, zc, rtol, max_iter, V):
+    # Hand-rolled Lanczos on purpose: scipy.sparse.linalg.eigsh (ARPACK) works on one operator at
+    # a time, i.e. a Python-level call per matvec per grid point; vectorizing over thousands of
+    # shifts needs the three-term recurrence written out here.
     N = T.shape[0]
     K = zc.size
     # exactly singular shifts
