@@ -1,0 +1,67 @@
+"""Learning-rate sweeps of a diagonal ZOH SSM under each reparameterization (StableSSM, training).
+
+Adam at a constant learning rate on a linear functional with exponential memory e^{-t/2} (left)
+and polynomial memory (1 + t)^{-1.5} (right); final/initial loss ratio per seed (dots), the
+median over seeds (line), and runs that left the stable region or diverged (crosses at the
+top). Protocol of :func:`linrec.experiments.wang2024_stablessm.run_lr` (16 modes, dt = 0.1,
+T = 200, exact white-noise population loss).
+
+Usage: ``python fig_train_lr_sweep.py [--jobs N]``; ``PROFILE=full`` runs the long protocol
+(finer grid, more seeds and steps) resumably through :func:`linrec.sweep.run_sweep`
+(results in ``runs/wang2024_stablessm/``).
+"""
+
+import argparse
+from concurrent.futures import ProcessPoolExecutor
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np
+
+from linrec.experiments.wang2024_stablessm import max_tolerated_lr, outcome_table, run_lr
+from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
+from linrec.plotting import new_axes
+from linrec.plotting.training_sweeps import plot_lr_sweep
+from linrec.sweep import expand_grid, run_sweep
+
+ID = "wang2024_stablessm"
+PROFILE = get_profile()
+parser = argparse.ArgumentParser()
+parser.add_argument("--jobs", type=int, default=1, help="worker processes (ProcessPoolExecutor)")
+args = parser.parse_args()
+
+MAPS = ("direct", "exp", "softplus", "best")
+KERNELS = ("exp", "poly")
+if PROFILE == "quick":
+    lrs, seeds, base = 10.0 ** np.arange(-3, 1.01, 2 / 3), 3, {"steps": 200}
+else:
+    lrs, seeds, base = 10.0 ** np.arange(-4, 1.01, 0.25), 8, {"steps": 3000, "hidden": 64}
+
+configs = expand_grid({**base, "record_every": 0}, {"kernel": list(KERNELS), "reparam": list(MAPS), "lr": list(lrs)})
+ex = ProcessPoolExecutor(args.jobs) if args.jobs > 1 else None
+try:
+    res = run_sweep(run_lr, configs, repo_root() / "runs" / ID / PROFILE / "lr_sweep", seeds=seeds, seed_by="seed",
+                    executor=ex)
+finally:
+    if ex is not None:
+        ex.shutdown()
+if res.errors:
+    raise RuntimeError(f"{len(res.errors)} runs failed: {list(res.errors.values())[:3]}")
+metas = np.empty((len(KERNELS), len(MAPS), len(lrs), seeds), dtype=object)
+for r in res.runs:
+    k, rest = divmod(r.config_index, len(MAPS) * len(lrs))
+    m, li = divmod(rest, len(lrs))
+    metas[k, m, li, r.seed_index] = res.results[r.index][1]
+tab = outcome_table(metas)
+summary = {f"max_lr/{kern}/{m}": max_tolerated_lr(lrs, tab["ratio"][i, j]) for i, kern in enumerate(KERNELS)
+           for j, m in enumerate(MAPS)}
+save_arrays(figure_dir(ID) / "train_lr_sweep", {"lrs": lrs, "ratio": tab["ratio"], "unstable": tab["unstable"]},
+            {"profile": PROFILE, "maps": MAPS, "kernels": KERNELS, "seeds": seeds, **summary})
+fig, axes = new_axes(ncols=2, figsize=(10.5, 4.0))
+titles = {"exp": "exponential memory e^{-t/2}", "poly": "polynomial memory (1+t)^{-1.5}"}
+for i, kern in enumerate(KERNELS):
+    plot_lr_sweep(lrs, {m: tab["ratio"][i, j] for j, m in enumerate(MAPS)}, ax=axes[i], diverged_value=30.0,
+                  title=f"{titles[kern]}: x = left stable region / diverged")
+save_figure(fig, figure_dir(ID) / "train_lr_sweep")
+print({k: f"{v:.3g}" for k, v in summary.items()})
