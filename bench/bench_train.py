@@ -82,12 +82,17 @@ def baseline_lti_step(model, p, x, target):
     return L, model._effective_vjp(p, model._effective(p)[4], gl, gBt, gC, gD)
 
 
+# CPU time of this process (single-threaded BLAS): on a shared machine it is much closer to the
+# unloaded wall time than perf_counter is
+_clock = time.process_time
+
+
 def time_engine(model, task, steps, batch):
     opt = optim.adam(1e-3)
     train(model, task, opt, steps=3, batch_size=batch, rng=0)  # warm-up (imports, caches)
-    t = time.perf_counter()
+    t = _clock()
     train(model, task, opt, steps=steps, batch_size=batch, rng=0, eig_every=0)
-    return steps / (time.perf_counter() - t)
+    return steps / (_clock() - t)
 
 
 def time_baseline(model, task, steps, batch):
@@ -95,13 +100,13 @@ def time_baseline(model, task, steps, batch):
     p = model.init(rng)
     opt = optim.adam(1e-3)
     state = opt.init(p)
-    t = time.perf_counter()
+    t = _clock()
     for _ in range(steps):
         b = task.sample(rng, batch)
         _, g = baseline_lti_step(model, p, b.x, b.target)
         upd, state = opt.update(g, state, p)
         p = optim.apply_updates(p, upd)
-    return steps / (time.perf_counter() - t)
+    return steps / (_clock() - t)
 
 
 def check_same_gradient(model, task, batch):
@@ -122,7 +127,8 @@ def main():
     ap.add_argument("--full", action="store_true", help="also time a full 10,000-step LRU run")
     args = ap.parse_args()
     print(f"# {platform.processor() or platform.machine()}, numpy {np.__version__}, "
-          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}")
+          f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, load average "
+          f"{os.getloadavg()[0]:.1f}; rates from process CPU time")
     ts = tasks.TeacherStudent(tasks.make_teacher(0, nu0=0.99), T=300)
     multi = tasks.TeacherStudent(tasks.make_teacher(0, n=10, nu0=0.9, input_dim=16, output_dim=16), T=256)
     cases = [
@@ -137,12 +143,22 @@ def main():
         e = time_engine(model, task, args.steps, batch)
         b = time_baseline(model, task, max(20, args.steps // 10), batch)
         print(f"{name:58s} {e:15.1f} {1e3 / e:8.2f} {b:17.1f} {e / b:7.1f}")
+    # gated models (no baseline: the engine's sequential mode is the plain loop): seconds per
+    # training step of minGRU in parallel (log-space scan) and sequential mode, and of a GRU
+    sel = tasks.SelectiveCopy(8, 8, 248)
+    print(f"\n{'gated models, selective copy (T=257, B=32, N=64)':58s} {'steps/s':>15s} {'ms/step':>8s}")
+    for name, model in [("minGRU parallel (log-space scan)", models.MinGRU(10, 64, 8)),
+                        ("minGRU sequential", models.MinGRU(10, 64, 8, mode="sequential")),
+                        ("minLSTM parallel", models.MinLSTM(10, 64, 8)),
+                        ("GRU (sequential by nature)", models.GRU(10, 64, 8))]:
+        e = time_engine(model, sel, max(10, args.steps // 10), 32)
+        print(f"{name:58s} {e:15.1f} {1e3 / e:8.2f}")
     if args.full:
-        t = time.perf_counter()
+        t, tw = _clock(), time.perf_counter()
         h = train(models.LRU(1, 64, 1, r_min=0.99), ts, optim.adam(optim.cosine_decay(1e-2, 10_000)),
                   steps=10_000, batch_size=128, rng=0)
-        print(f"full 10,000-step LRU teacher-student run (nu0 = 0.99): {time.perf_counter() - t:.1f} s, "
-              f"final loss (mean of last 100) {h.final_loss():.3g}")
+        print(f"full 10,000-step LRU teacher-student run (nu0 = 0.99): {_clock() - t:.1f} s CPU "
+              f"({time.perf_counter() - tw:.1f} s wall), final loss (mean of last 100) {h.final_loss():.3g}")
 
 
 if __name__ == "__main__":
