@@ -87,15 +87,24 @@ def _cases(rng):
 CASES = list(_cases(np.random.default_rng(2024)))
 
 
+# chunk length and block size of the chunked method, shrunk so that T = 200 exercises:
+# several blocks with a tail ("blocks"), and a block of 66 chunks whose chunk-level recurrence
+# is itself computed by the chunked method ("recursive")
+LAYOUTS = {"blocks": (7, 8 * 7 * 3 * 4 * 2), "recursive": (3, 16 * 3 * 3 * 70)}
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 @pytest.mark.parametrize("method", LINEAR_METHODS)
-def test_accuracy_contract_exact_rational(case, method, monkeypatch):
+def test_accuracy_contract_exact_rational(case, method, layout, monkeypatch):
     name, a, b, h0 = case
     if method == "lfilter" and np.ndim(a) == 2:
         pytest.skip("lfilter needs a time-invariant a")
-    # small chunks and blocks so that T = 200 exercises several blocks, levels and a tail
-    monkeypatch.setattr(scan_mod, "_CHUNK", 7)
-    monkeypatch.setattr(scan_mod, "_BLOCK_BYTES", 8 * 7 * 3 * 4 * 2)
+    if layout != "blocks" and method not in ("chunked",):
+        pytest.skip("the layout only concerns the chunked method")
+    chunk, block = LAYOUTS[layout]
+    monkeypatch.setattr(scan_mod, "_CHUNK", chunk)
+    monkeypatch.setattr(scan_mod, "_BLOCK_BYTES", block)
     exact = exact_scan_fraction(a, b, h0)
     h = linear_scan(a, b, h0, method=method)
     bound = rounding_bound(a, b, h0, method=method)
