@@ -73,7 +73,18 @@ class Model:
         raise NotImplementedError
 
     def eigenvalues(self, params) -> np.ndarray | None:
-        """Eigenvalues of the recurrence (None for models where they are not defined)."""
+        """Eigenvalues of the recurrence (None for models where they are not defined).
+
+        Parameters
+        ----------
+        params : dict of str to numpy.ndarray
+            Model parameters.
+
+        Returns
+        -------
+        numpy.ndarray or None
+            (N,) eigenvalues of the state-transition matrix for linear models.
+        """
         return None
 
     # --- shared -------------------------------------------------------------------------
@@ -103,20 +114,85 @@ class Model:
         return h0
 
     def forward(self, params, x, h0=None, *, return_states: bool = False):
-        """Outputs (T, B, d_out) for inputs x (T, B, d_in); also the states if asked."""
+        """Run the model.
+
+        Parameters
+        ----------
+        params : dict of str to numpy.ndarray
+            Model parameters (as returned by ``init``).
+        x : array_like, shape (T, B, d_in)
+            Inputs.
+        h0 : array_like, shape (B, width), optional
+            Initial state (zero by default; width N, 2N for the LSTM's [h, c], ``layers * N``
+            for stacked minimal RNNs).
+        return_states : bool, optional
+            Also return the hidden states (T, B, width).
+
+        Returns
+        -------
+        y : numpy.ndarray, shape (T, B, d_out)
+            Outputs.
+        states : numpy.ndarray
+            Only with ``return_states``.
+        """
         p = self._check_params(params)
         x = self._check_x(x)
         y, states, _ = self._forward(p, x, h0, False, return_states)
         return (y, states) if return_states else y
 
     def loss(self, params, x, target, mask=None, *, loss: str = "mse", h0=None):
-        """Loss value only (complex-step safe for ``"mse"`` on models written with analytic ops)."""
+        """Loss value only (complex-step safe for ``"mse"`` on models written with analytic ops).
+
+        Parameters
+        ----------
+        params : dict of str to numpy.ndarray
+            Model parameters.
+        x : array_like, shape (T, B, d_in)
+            Inputs.
+        target : array_like
+            Targets (T, B, d_out) for ``"mse"``, integer classes (T, B) for ``"ce"``.
+        mask : array_like of bool, shape (T,), optional
+            Steps entering the loss (default all).
+        loss : {"mse", "ce"}, optional
+            Loss (see :mod:`linrec.models.losses`).
+        h0 : array_like, optional
+            Initial state.
+
+        Returns
+        -------
+        float
+            The loss.
+        """
         p = self._check_params(params)
         y, _, _ = self._forward(p, self._check_x(x), h0, False, False)
         return loss_and_dy(loss, y, target, mask)[0]
 
     def loss_and_grad(self, params, x, target, mask=None, *, loss: str = "mse", h0=None):
-        """Loss and its exact gradient with respect to every parameter (dict like ``params``)."""
+        """Loss and its exact gradient with respect to every parameter (hand-written backward pass).
+
+        Parameters
+        ----------
+        params : dict of str to numpy.ndarray
+            Model parameters.
+        x : array_like, shape (T, B, d_in)
+            Inputs.
+        target : array_like
+            Targets (T, B, d_out) for ``"mse"``, integer classes (T, B) for ``"ce"``.
+        mask : array_like of bool, shape (T,), optional
+            Steps entering the loss (default all).
+        loss : {"mse", "ce"}, optional
+            Loss (see :mod:`linrec.models.losses`).
+        h0 : array_like, optional
+            Initial state (held fixed; no gradient is returned for it).
+
+        Returns
+        -------
+        loss : float
+            The loss.
+        grads : dict of str to numpy.ndarray
+            dL/dparam for every parameter, same keys, order and shapes as ``params`` (complex
+            parameters' real pairs get dL/dRe and dL/dIm).
+        """
         p = self._check_params(params)
         y, _, cache = self._forward(p, self._check_x(x), h0, True, False)
         L, dy = loss_and_dy(loss, y, target, mask)
@@ -168,7 +244,20 @@ class LTIModel(Model):
         raise NotImplementedError
 
     def impulse_response(self, params, T: int) -> np.ndarray:
-        """k_s = C A^s B (+ D at s = 0) for s < T, shape (T, d_out, d_in)."""
+        """Impulse response k_s = Re(C A^s B~) (+ D at s = 0) for s < T.
+
+        Parameters
+        ----------
+        params : dict of str to numpy.ndarray
+            Model parameters.
+        T : int
+            Number of lags.
+
+        Returns
+        -------
+        numpy.ndarray, shape (T, d_out, d_in)
+            The kernel; y = k * x from a zero initial state.
+        """
         T = check_positive_int(T, "T")
         return self._kernel(self._check_params(params), T)[0]
 
@@ -177,6 +266,20 @@ class LTIModel(Model):
 
         L = 1/(2T) sum_s (T - s) ||k_s - k*_s||_F^2 (:func:`linrec.memory.population_loss`), the
         expectation of the ``"mse"`` loss over i.i.d. unit-variance inputs of length T.
+
+        Parameters
+        ----------
+        params : dict of str to numpy.ndarray
+            Model parameters.
+        k_target : array_like, shape (T, d_out, d_in)
+            Target impulse response (e.g. ``TeacherStudent.impulse_response()``).
+
+        Returns
+        -------
+        loss : float
+            The population loss.
+        grads : dict of str to numpy.ndarray
+            Its gradient (through the hand-written kernel VJP).
         """
         from linrec.memory import population_loss, population_loss_grad
 
@@ -197,6 +300,24 @@ class LTIModel(Model):
         dk_s = sum_t sum_b dy_t x_{t-s}^T. Same value and gradient as
         ``loss_and_grad(params, x, causal_conv(x, k_target), mask)`` up to rounding, with two
         fewer FFTs per step.
+
+        Parameters
+        ----------
+        params : dict of str to numpy.ndarray
+            Model parameters.
+        x : array_like, shape (T, B, d_in)
+            Inputs.
+        k_target : array_like, shape (T, d_out, d_in)
+            Impulse response of the target.
+        mask : array_like of bool, shape (T,), optional
+            Steps entering the loss.
+
+        Returns
+        -------
+        loss : float
+            The ``"mse"`` loss.
+        grads : dict of str to numpy.ndarray
+            Its gradient.
         """
         from linrec.models.losses import mse
 
