@@ -8,7 +8,7 @@ one-dimensional theory (lines, :func:`reduced_gd_steps`) and the large-delay asy
 direct map (dashed); Adam (lr = 1e-2, ours) and a small dense linear RNN (4 states, gradient
 descent eta = 0.03, 3 seeds, ours).
 
-Usage: ``python fig_plateaus.py [--jobs N]``; ``PROFILE=full`` runs more delays and seeds
+Usage: ``python fig_plateaus.py [--jobs N | --dask ADDRESS]``; ``PROFILE=full`` runs more delays and seeds
 through :func:`linrec.sweep.run_sweep` (resumable, results in ``runs/li2021_curse_of_memory/``).
 """
 
@@ -36,7 +36,17 @@ ID = "li2021_curse_of_memory"
 PROFILE = get_profile()
 parser = argparse.ArgumentParser()
 parser.add_argument("--jobs", type=int, default=1, help="worker processes (ProcessPoolExecutor)")
+parser.add_argument("--dask", default=None, help="address of a dask.distributed scheduler (runs on its workers)")
 args = parser.parse_args()
+
+
+def make_executor():
+    """None (serial), a local process pool (--jobs N) or a dask.distributed cluster (--dask ADDRESS)."""
+    if args.dask:
+        from dask.distributed import Client
+
+        return Client(args.dask).get_executor()
+    return ProcessPoolExecutor(args.jobs) if args.jobs > 1 else None
 
 R0, R_EXIT, DT, SIGMA, ETA = 1.0, 0.5, 0.1, 1.0, 5.0
 MAPS = ("direct", "exp", "softplus", "best")
@@ -52,7 +62,7 @@ else:
 
 def sweep(name, configs, seeds=1):
     """Run through linrec.sweep (resumable; serial or a process pool) and return (meta, arrays) per run."""
-    ex = ProcessPoolExecutor(args.jobs) if args.jobs > 1 else None
+    ex = make_executor()
     try:
         res = run_sweep(run_plateau, configs, repo_root() / "runs" / ID / PROFILE / name, seeds=seeds, executor=ex)
     finally:

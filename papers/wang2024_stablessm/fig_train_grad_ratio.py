@@ -7,7 +7,7 @@ G_f = |f'|/f^2 (dashed; Thm 3.6 made explicit for the ZOH model, see
 :func:`linrec.experiments.wang2024_stablessm.gradient_bound`) and the paper's unit criterion
 ||G_f(w)|| / ||w|| (dotted; constant 2a = 2 for best). A direct run that crosses lambda = 0 stops.
 
-Usage: ``python fig_train_grad_ratio.py [--jobs N]``; ``PROFILE=full`` trains longer.
+Usage: ``python fig_train_grad_ratio.py [--jobs N | --dask ADDRESS]``; ``PROFILE=full`` trains longer.
 """
 
 import argparse
@@ -28,13 +28,23 @@ ID = "wang2024_stablessm"
 PROFILE = get_profile()
 parser = argparse.ArgumentParser()
 parser.add_argument("--jobs", type=int, default=1, help="worker processes (ProcessPoolExecutor)")
+parser.add_argument("--dask", default=None, help="address of a dask.distributed scheduler (runs on its workers)")
 args = parser.parse_args()
+
+
+def make_executor():
+    """None (serial), a local process pool (--jobs N) or a dask.distributed cluster (--dask ADDRESS)."""
+    if args.dask:
+        from dask.distributed import Client
+
+        return Client(args.dask).get_executor()
+    return ProcessPoolExecutor(args.jobs) if args.jobs > 1 else None
 
 MAPS = ("direct", "exp", "softplus", "best")
 LR = 0.02
 steps, seeds, every = (300, 3, 10) if PROFILE == "quick" else (3000, 8, 50)
 configs = [{"reparam": m, "kernel": "poly", "lr": LR, "steps": steps, "record_every": every} for m in MAPS]
-ex = ProcessPoolExecutor(args.jobs) if args.jobs > 1 else None
+ex = make_executor()
 try:
     res = run_sweep(run_lr, configs, repo_root() / "runs" / ID / PROFILE / "grad_ratio", seeds=seeds, seed_by="seed",
                     executor=ex)

@@ -6,7 +6,7 @@ median over seeds (line), and runs that left the stable region or diverged (cros
 top). Protocol of :func:`linrec.experiments.wang2024_stablessm.run_lr` (16 modes, dt = 0.1,
 T = 200, exact white-noise population loss).
 
-Usage: ``python fig_train_lr_sweep.py [--jobs N]``; ``PROFILE=full`` runs the long protocol
+Usage: ``python fig_train_lr_sweep.py [--jobs N | --dask ADDRESS]``; ``PROFILE=full`` runs the long protocol
 (finer grid, more seeds and steps) resumably through :func:`linrec.sweep.run_sweep`
 (results in ``runs/wang2024_stablessm/``).
 """
@@ -29,7 +29,17 @@ ID = "wang2024_stablessm"
 PROFILE = get_profile()
 parser = argparse.ArgumentParser()
 parser.add_argument("--jobs", type=int, default=1, help="worker processes (ProcessPoolExecutor)")
+parser.add_argument("--dask", default=None, help="address of a dask.distributed scheduler (runs on its workers)")
 args = parser.parse_args()
+
+
+def make_executor():
+    """None (serial), a local process pool (--jobs N) or a dask.distributed cluster (--dask ADDRESS)."""
+    if args.dask:
+        from dask.distributed import Client
+
+        return Client(args.dask).get_executor()
+    return ProcessPoolExecutor(args.jobs) if args.jobs > 1 else None
 
 MAPS = ("direct", "exp", "softplus", "best")
 KERNELS = ("exp", "poly")
@@ -39,7 +49,7 @@ else:
     lrs, seeds, base = 10.0 ** np.arange(-4, 1.01, 0.25), 8, {"steps": 3000, "hidden": 64}
 
 configs = expand_grid({**base, "record_every": 0}, {"kernel": list(KERNELS), "reparam": list(MAPS), "lr": list(lrs)})
-ex = ProcessPoolExecutor(args.jobs) if args.jobs > 1 else None
+ex = make_executor()
 try:
     res = run_sweep(run_lr, configs, repo_root() / "runs" / ID / PROFILE / "lr_sweep", seeds=seeds, seed_by="seed",
                     executor=ex)

@@ -16,27 +16,23 @@ MAPS = ("direct", "exp", "softplus", "best")
 LRS = 10.0 ** np.arange(-3, 1.01, 2 / 3)
 SEEDS = 3
 LAM_MIN = 0.1
-_CACHE = {}
 
 
 def _sweep():
-    if "sweep" not in _CACHE:
-        metas = np.empty((len(MAPS), LRS.size, SEEDS), dtype=object)
-        worst = {}
-        for i, m in enumerate(MAPS):
-            for j, lr in enumerate(LRS):
-                for s in range(SEEDS):
-                    arrays, meta = run_lr({"reparam": m, "kernel": "poly", "lr": float(lr), "steps": 200,
-                                           "record_every": 20}, rng=s)
-                    metas[i, j, s] = meta
-                    worst[m] = max(worst.get(m, 0.0), float(np.max(arrays["ck_grad_over_bound"])))
-        _CACHE["sweep"] = (outcome_table(metas), worst)
-    return _CACHE["sweep"]
+    """Outcomes (maps x rates x seeds) and the largest |dL/dw_i| / bound_i per map."""
+    metas = np.empty((len(MAPS), LRS.size, SEEDS), dtype=object)
+    worst = {}
+    for i, m in enumerate(MAPS):
+        for j, lr in enumerate(LRS):
+            for s in range(SEEDS):
+                arrays, meta = run_lr({"reparam": m, "kernel": "poly", "lr": float(lr), "steps": 200,
+                                       "record_every": 20}, rng=s)
+                metas[i, j, s] = meta
+                worst[m] = max(worst.get(m, 0.0), float(np.max(arrays["ck_grad_over_bound"])))
+    return outcome_table(metas), worst
 
 
-@pytest.mark.claim
-def test_stable_maps_never_leave_the_stable_region(claim):
-    tab, _ = _sweep()
+def _check_stable_maps_never_leave(claim, tab):
     n = int(tab["unstable"][1:].sum())
     claim.check(paper=PAPER, equation="Sec. 3.3 / Def. 3.4 (stable reparameterization)",
                 statement="exp, softplus and best: no run diverges or leaves the stable region at any learning "
@@ -45,9 +41,7 @@ def test_stable_maps_never_leave_the_stable_region(claim):
                 why="a count: atol 0.5 means not a single run; a stable map cannot produce lambda >= 0")
 
 
-@pytest.mark.claim
-def test_direct_becomes_unstable_at_large_rates(claim):
-    tab, _ = _sweep()
+def _check_direct_unstable(claim, tab):
     big = LRS >= LAM_MIN
     frac = float(tab["unstable"][0, big].mean())
     claim.check_bound(paper=PAPER, equation="Sec. 3.3 (direct parameterization is unstable)",
@@ -58,9 +52,7 @@ def test_direct_becomes_unstable_at_large_rates(claim):
                           "slowest initial mode from lambda = 0 (mechanism, not a statistical tolerance)")
 
 
-@pytest.mark.claim
-def test_stable_maps_tolerate_larger_rates(claim):
-    tab, _ = _sweep()
+def _check_tolerated_rates(claim, tab):
     lr_max = {m: max_tolerated_lr(LRS, tab["ratio"][i]) for i, m in enumerate(MAPS)}
     assert lr_max["direct"] > 0, "direct must train at small rates for the ratio to be meaningful"
     step = 10 ** (2 / 3)
@@ -76,9 +68,7 @@ def test_stable_maps_tolerate_larger_rates(claim):
                       why="comparison on the same grid and seeds (no tolerance)")
 
 
-@pytest.mark.claim
-def test_gradient_bounded_by_gradient_scale(claim):
-    _, worst = _sweep()
+def _check_gradient_bound(claim, worst):
     for m in MAPS:
         claim.check_bound(paper=PAPER, equation="Thm 3.6 (gradient bounded by G_f), explicit for ZOH",
                           statement=f"{m}: |dL/dw_i| <= ||e||_inf |c_i b_i| |f'(w_i)|/f(w_i)^2 at every checkpoint "
@@ -86,3 +76,14 @@ def test_gradient_bounded_by_gradient_scale(claim):
                           bound=1.0, measured=worst[m], relation="<=", slack=1e-12,
                           why="exact inequality; slack for float64 rounding of the T-term gradient sums "
                               "(the bound is attained by very fast modes)")
+
+
+@pytest.mark.claim
+def test_learning_rate_sweep(claim):
+    # one sweep (about 6 s on one core) serves the four claims; a single test keeps it from being
+    # recomputed on several pytest-xdist workers
+    tab, worst = _sweep()
+    _check_stable_maps_never_leave(claim, tab)
+    _check_direct_unstable(claim, tab)
+    _check_tolerated_rates(claim, tab)
+    _check_gradient_bound(claim, worst)
