@@ -237,8 +237,23 @@ class TeacherStudent:
         return True
 
     def sample(self, rng, batch_size: int, *, targets: bool = True) -> Batch:
-        """Draw a fresh batch (inputs, teacher outputs, all-true mask); ``targets=False`` skips
-        computing the outputs (``target`` is then None; the inputs are the same draw)."""
+        """Draw a fresh batch (inputs, teacher outputs, all-true mask).
+
+        Parameters
+        ----------
+        rng : Generator or int or None
+            Random source.
+        batch_size : int
+            Number of sequences B.
+        targets : bool, optional
+            Compute the teacher's outputs (False: ``target`` is None and the inputs are the
+            same draw; used by the training loop's fused path).
+
+        Returns
+        -------
+        Batch
+            x (T, B, d_in), target (T, B, d_out), mask (T,).
+        """
         g = as_rng(rng)
         B = check_positive_int(batch_size, "batch_size")
         if self.inputs == "gaussian":
@@ -354,7 +369,22 @@ class LinearFunctional:
         return True
 
     def sample(self, rng, batch_size: int, *, targets: bool = True) -> Batch:
-        """Draw inputs dt * N(0, 1) and the functional's outputs (None if ``targets=False``)."""
+        """Draw inputs dt * N(0, 1) and the functional's outputs.
+
+        Parameters
+        ----------
+        rng : Generator or int or None
+            Random source.
+        batch_size : int
+            Number of sequences B.
+        targets : bool, optional
+            Compute the outputs (False: ``target`` is None, same inputs).
+
+        Returns
+        -------
+        Batch
+            x (T, B, 1), target (T, B, 1), mask (T,).
+        """
         g = as_rng(rng)
         B = check_positive_int(batch_size, "batch_size")
         x = self.dt * g.standard_normal((self.T, B, 1))
@@ -425,7 +455,20 @@ class Adding:
         object.__setattr__(self, "T", T)
 
     def sample(self, rng, batch_size: int) -> Batch:
-        """Draw one batch."""
+        """Draw one batch.
+
+        Parameters
+        ----------
+        rng : Generator or int or None
+            Random source (successive calls on one generator give fresh data).
+        batch_size : int
+            Number of sequences B.
+
+        Returns
+        -------
+        Batch
+            Inputs, targets and the loss mask.
+        """
         g = as_rng(rng)
         B = check_positive_int(batch_size, "batch_size")
         L = self.T + (int(g.integers(self.T // 10)) if self.jitter and self.T >= 20 else 0)
@@ -488,7 +531,20 @@ class TemporalOrder:
         return 2**self.bits
 
     def sample(self, rng, batch_size: int) -> Batch:
-        """Draw one batch."""
+        """Draw one batch.
+
+        Parameters
+        ----------
+        rng : Generator or int or None
+            Random source (successive calls on one generator give fresh data).
+        batch_size : int
+            Number of sequences B.
+
+        Returns
+        -------
+        Batch
+            Inputs, targets and the loss mask.
+        """
         g = as_rng(rng)
         B = check_positive_int(batch_size, "batch_size")
         L = self.T
@@ -562,7 +618,20 @@ class Copy:
         return self.n_symbols
 
     def sample(self, rng, batch_size: int) -> Batch:
-        """Draw one batch."""
+        """Draw one batch.
+
+        Parameters
+        ----------
+        rng : Generator or int or None
+            Random source (successive calls on one generator give fresh data).
+        batch_size : int
+            Number of sequences B.
+
+        Returns
+        -------
+        Batch
+            Inputs, targets and the loss mask.
+        """
         g = as_rng(rng)
         B = check_positive_int(batch_size, "batch_size")
         K, T = self.n_copy, self.T
@@ -621,7 +690,20 @@ class SelectiveCopy:
         return self.n_symbols
 
     def sample(self, rng, batch_size: int) -> Batch:
-        """Draw one batch."""
+        """Draw one batch.
+
+        Parameters
+        ----------
+        rng : Generator or int or None
+            Random source (successive calls on one generator give fresh data).
+        batch_size : int
+            Number of sequences B.
+
+        Returns
+        -------
+        Batch
+            Inputs, targets and the loss mask.
+        """
         g = as_rng(rng)
         B = check_positive_int(batch_size, "batch_size")
         K, L = self.n_copy, self.length

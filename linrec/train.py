@@ -97,14 +97,33 @@ class History:
     wall_time: float = 0.0
 
     def final_loss(self, window: int = 100) -> float:
-        """Mean training loss over the last ``window`` steps (inf for a diverged run)."""
+        """Mean training loss over the last ``window`` completed steps (inf for a diverged run).
+
+        Parameters
+        ----------
+        window : int, optional
+            Number of final steps averaged (100: Zucchet & Orvieto's "mean of the last 100").
+
+        Returns
+        -------
+        float
+            The mean loss, ``inf`` if the run diverged.
+        """
         if self.diverged:
             return math.inf
         done = self.loss[: self.steps_done] if self.steps_done else self.loss
         return float(np.mean(done[-int(window):])) if done.size else math.nan
 
     def to_arrays(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-        """Flatten into (arrays, metadata) for :func:`linrec.io.save_arrays`."""
+        """Flatten into (arrays, metadata) for :func:`linrec.io.save_arrays`.
+
+        Returns
+        -------
+        arrays : dict of str to numpy.ndarray
+            Per-step records (``grad_norm/<group>`` etc.) and final parameters (``params/<name>``).
+        meta : dict
+            Divergence flag, step and reason, steps done, wall time and the final loss.
+        """
         arrays = {"loss": self.loss, "update_norm": self.update_norm, "eig_steps": self.eig_steps,
                   "eval_steps": self.eval_steps, "eval_loss": self.eval_loss, "eval_accuracy": self.eval_accuracy}
         for g, v in self.grad_norm.items():
@@ -125,7 +144,20 @@ class History:
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray], meta: Mapping[str, Any]) -> History:
-        """Inverse of :meth:`to_arrays`."""
+        """Inverse of :meth:`to_arrays`.
+
+        Parameters
+        ----------
+        arrays : mapping of str to array_like
+            As written by :meth:`to_arrays` (e.g. loaded by :func:`linrec.io.load_arrays`).
+        meta : mapping
+            The matching metadata.
+
+        Returns
+        -------
+        History
+            The reconstructed record.
+        """
         def sub(prefix):
             return {k[len(prefix):]: np.asarray(v) for k, v in arrays.items() if k.startswith(prefix)}
 
