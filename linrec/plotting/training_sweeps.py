@@ -137,7 +137,9 @@ def plot_plateau_times(delays: Mapping[str, Any], measured: Mapping[str, Any], t
     measured : mapping of str to array_like
         Per curve the measured plateau lengths (D,) or (D, S); values <= 0 are omitted.
     theory : mapping of str to array_like, optional
-        Predicted lengths per curve on ``theory_delays`` (default: the same delays).
+        Predicted lengths per curve on ``theory_delays`` (default: the same delays); a curve whose
+        name starts with a key of ``measured`` takes that curve's colour ("asympt" in the name:
+        dashed).
     theory_delays : mapping of str to array_like, optional
         Delays of the theory curves.
     ax : matplotlib.axes.Axes, optional
@@ -166,16 +168,20 @@ def plot_plateau_times(delays: Mapping[str, Any], measured: Mapping[str, Any], t
             for s in range(v.shape[1]):
                 ok = v[:, s] > 0
                 ax.plot(d[ok], v[ok, s], "o", color=f"C{i}", ms=4, alpha=0.8, label=name if s == 0 else None)
+        names = list(measured)
         for j, (name, v) in enumerate((theory or {}).items()):
             d = np.asarray((theory_delays or delays)[name], dtype=np.float64)
             ls = "--" if "asympt" in name else "-"
-            ax.plot(d, np.asarray(v, dtype=np.float64), ls, color=f"C{j}", lw=1.0, alpha=0.9, label=name)
+            # a theory curve takes the colour of the measured curve whose name prefixes it
+            match = [i for i, m in enumerate(names) if name.startswith(m)]
+            color = f"C{match[0]}" if match else f"C{len(names) + j}"
+            ax.plot(d, np.asarray(v, dtype=np.float64), ls, color=color, lw=1.0, alpha=0.9, label=name)
         ax.set_yscale("log")
         ax.set_xlabel("delay t0 of the bump")
         ax.set_ylabel("plateau length (steps)")
         if title:
             ax.set_title(title)
-        ax.legend(fontsize=6.5, ncol=2)
+        ax.legend(fontsize=6.5, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig, ax
 
 

@@ -118,7 +118,7 @@ theory["GD direct (asymptotic)"] = asym
 save_arrays(figure_dir(ID) / "plateaus", {**{k.replace(" ", "_"): v for k, v in measured.items()},
                                           **{k.replace(" ", "_"): v for k, v in theory.items()}, **arrays},
             {"profile": PROFILE, "r0": R0, "r_exit": R_EXIT, "dt": DT, "sigma": SIGMA, "eta": ETA, "delays": d_of})
-fig, axes = new_axes(ncols=2, figsize=(10.5, 4.0))
+fig, axes = new_axes(ncols=2, figsize=(12.5, 4.2))
 plot_rate_trajectories({f"t0 = {t0:g}": arrays[f"rate_t0_{t0:g}"] for t0 in delays["direct"]}, ax=axes[0],
                        r_exit=R_EXIT, title="one mode, direct map, GD eta = 5")
 plot_plateau_times(d_of, measured, theory, theory_delays=td, ax=axes[1], title="plateau length vs delay")
