@@ -147,8 +147,9 @@ def seed_curves(curves: Mapping[str, Sequence], *, x: Mapping[str, Sequence] | N
             c = _COLORS[i % 6]
             runs = [np.asarray(r, dtype=float) for r in runs]
             xs = [np.asarray(v, dtype=float) for v in x[label]] if x is not None else [np.arange(r.size) for r in runs]
+            single = len(runs) == 1
             for r, xv in zip(runs, xs):
-                ax.plot(xv, r, color=c, lw=0.6, alpha=0.45)
+                ax.plot(xv, r, color=c, lw=1.2 if single else 0.6, alpha=0.9 if single else 0.45)
             n = max((r.size for r in runs), default=0)
             if n and len(runs) > 1 and all(r.size == n for r in runs):
                 with np.errstate(all="ignore"):
@@ -159,7 +160,7 @@ def seed_curves(curves: Mapping[str, Sequence], *, x: Mapping[str, Sequence] | N
                         med[keep] = np.nanmedian(stack[:, keep], axis=0)
                 ax.plot(xs[0], med, color=c, lw=1.8, label=f"{label} (median of {len(runs)})")
             else:
-                ax.plot([], [], color=c, lw=1.8, label=f"{label} ({len(runs)} seeds)")
+                ax.plot([], [], color=c, lw=1.8, label=label if single else f"{label} ({len(runs)} seeds)")
         if hline is not None:
             ax.axhline(hline, color="0.3", lw=0.8, ls="--")
         if logy:
