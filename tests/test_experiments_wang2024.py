@@ -51,6 +51,13 @@ def test_run_lr_sample_objective():
     assert meta["steps_done"] == 10 and arrays["ck_steps"].size == 0
 
 
+def test_run_lr_adamw_cosine():
+    # the authors' optimizer: AdamW with cosine decay to 0 over the run
+    arrays, meta = run_lr({"reparam": "best", "optimizer": "adamw", "schedule": "cosine", "weight_decay": 0.01,
+                           "steps": 20, "T": 40, "hidden": 3, "record_every": 0}, rng=0)
+    assert meta["steps_done"] == 20 and not meta["diverged"]
+
+
 def test_outcome_table_and_max_lr():
     metas = [[{"diverged": False, "loss_ratio": 1e-3}, {"diverged": True, "loss_ratio": math.inf}],
              [{"diverged": False, "loss_ratio": 0.5}, {"diverged": False, "loss_ratio": 0.2}]]
@@ -68,6 +75,8 @@ def test_errors():
         run_lr({"reparam": "sigmoid"})
     with pytest.raises(ValueError, match="lr"):
         run_lr({"lr": -1.0})
+    with pytest.raises(ValueError, match="optimizer"):
+        run_lr({"optimizer": "sgd"})
     with pytest.raises(ValueError, match="kernel"):
         run_lr({"kernel": "airy"})
     with pytest.raises(ValueError, match="single-input"):

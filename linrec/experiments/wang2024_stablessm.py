@@ -40,7 +40,7 @@ __all__ = ["gradient_bound", "run_lr", "outcome_table", "max_tolerated_lr"]
 _MAPS = ("direct", "exp", "softplus", "best")
 _DEFAULTS = {"reparam": "exp", "kernel": "exp", "kernel_params": None, "T": 200, "dt": 0.1, "hidden": 16,
              "lam_min": 0.1, "lam_max": 10.0, "lr": 1e-2, "steps": 300, "objective": "population",
-             "batch_size": 32, "record_every": 10}
+             "batch_size": 32, "record_every": 10, "optimizer": "adam", "weight_decay": 0.01, "schedule": "constant"}
 _KERNEL_PARAMS = {"exp": {"tau": 2.0}, "poly": {"power": 1.5}}
 
 
@@ -97,7 +97,9 @@ def run_lr(config: Mapping[str, Any], rng=None) -> tuple[dict[str, np.ndarray], 
         ``hidden`` [16], ``lam_min``/``lam_max`` (initial continuous rates, log-uniform)
         [0.1, 10], ``lr`` [1e-2], ``steps`` [300], ``objective`` ("population": exact white-noise
         loss; "sample": fresh batches of ``batch_size``) ["population"], ``batch_size`` [32],
-        ``record_every`` (checkpoints of the gradient bound; 0: none) [10].
+        ``record_every`` (checkpoints of the gradient bound; 0: none) [10], ``optimizer``
+        ("adam" or "adamw") ["adam"], ``weight_decay`` (adamw only) [0.01], ``schedule``
+        ("constant" or "cosine": decay to 0 over ``steps``) ["constant"].
     rng : Generator or int or None, optional
         Random source of the initial parameters (and of the data for ``objective="sample"``).
 
@@ -130,6 +132,8 @@ def run_lr(config: Mapping[str, Any], rng=None) -> tuple[dict[str, np.ndarray], 
     name = check_choice(c["reparam"], "config['reparam']", _MAPS)
     kernel = check_choice(c["kernel"], "config['kernel']", ("exp", "poly"))
     objective = check_choice(c["objective"], "config['objective']", ("population", "sample"))
+    opt_name = check_choice(c["optimizer"], "config['optimizer']", ("adam", "adamw"))
+    schedule = check_choice(c["schedule"], "config['schedule']", ("constant", "cosine"))
     kp = dict(_KERNEL_PARAMS[kernel] if c["kernel_params"] is None else c["kernel_params"])
     T, steps = check_positive_int(c["T"], "T"), check_positive_int(c["steps"], "steps")
     every = check_nonnegative_int(c["record_every"], "record_every")
@@ -169,7 +173,9 @@ def run_lr(config: Mapping[str, Any], rng=None) -> tuple[dict[str, np.ndarray], 
             checkpoint(step + 1, p)
         return False
 
-    h = train(model, task, optim.adam(lr), steps=steps, batch_size=int(c["batch_size"]), rng=g, params=params,
+    rate = lr if schedule == "constant" else optim.cosine_decay(lr, steps)
+    opt = optim.adam(rate) if opt_name == "adam" else optim.adamw(rate, weight_decay=float(c["weight_decay"]))
+    h = train(model, task, opt, steps=steps, batch_size=int(c["batch_size"]), rng=g, params=params,
               objective=objective, eig_every=0, callback=callback)
     n = h.steps_done
     diverged = bool(h.diverged or state["left"])
