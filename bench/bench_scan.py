@@ -130,8 +130,10 @@ def main(argv: list[str] | None = None) -> int:
         shapes = [(T, W)]
     rng = np.random.default_rng(20241001)
     t_start = time.perf_counter()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"linrec.scan benchmark (numpy {np.__version__}, OPENBLAS_NUM_THREADS="
-          f"{os.environ.get('OPENBLAS_NUM_THREADS')}); speed = baseline time / method time")
+          f"{os.environ.get('OPENBLAS_NUM_THREADS')}, {os.cpu_count()} CPUs, load average {load}); "
+          f"speed = baseline time / method time")
     header = (f"{'T':>9} {'width':>5} {'dtype':>10} {'a':>9} {'method':>17} {'ms':>9} {'speed':>7} {'vs best':>8}"
               f"  pick vs best (pooled)")
     print(header)
@@ -161,7 +163,9 @@ def main(argv: list[str] | None = None) -> int:
                     failures.append(f"auto speed {auto_row['pick_speed']:.3f} < target {target} at {T}x{W} "
                                     f"{dtype} {auto_row['a']}")
                 sys.stdout.flush()
-    print(f"\ntotal {time.perf_counter() - t_start:.0f} s")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\ntotal {time.perf_counter() - t_start:.0f} s (load average at the end {load}: timings on a shared "
+          f"machine vary by 2-4x with the load; ratios to the interleaved baseline vary less)")
     if failures:
         print("MISSED: " + "; ".join(failures))
     else:

@@ -16,14 +16,17 @@ Methods (``method=``)
     Time-invariant ``a`` only: :func:`scipy.signal.lfilter` with ``b=[1], a=[1, -a]`` and
     initial condition ``zi = a h_0``, one call per distinct value of ``a``.
 ``"chunked"``
-    Two-level scan with O(T) work: the time axis is cut into ``C`` chunks of length ``L``; (1)
-    each chunk's end state from a zero start and the chunk's product of gates, for all chunks at
-    once (``L`` vectorised steps over ``C x width`` values); (2) the states entering each chunk
-    by the short recurrence over chunks; (3) the recurrence inside every chunk again, from the
-    correct entering state, for all chunks at once. ``L`` is about ``sqrt(T)`` (so both loops
-    are short) and is reduced until no chunk product of gates underflows or overflows.
+    Two-level scan with O(T) work. The time axis is cut into chunks of ``L = 32`` steps,
+    processed in blocks of about 4 MB per array; in each block (1) every chunk's end state from
+    a zero start and its product of gates, for all chunks of the block at once (``L``
+    vectorised steps over ``chunks x width`` values); (2) the states at the chunk ends by the
+    recurrence over chunks (gate: chunk product; input: chunk-local end state), itself computed
+    by this method when the block has 64 chunks or more; (3) the recurrence inside every chunk
+    again, from the correct entering state, while the block's ``a`` and ``b`` are still in
+    cache. ``L`` is shortened (a priori for time-invariant gates, block by block otherwise)
+    until no chunk product of gates underflows or overflows.
 ``"tree"``
-    Odd/even (Kogge-Stone-free, work-efficient) parallel prefix scan with the associative
+    Odd/even (work-efficient) parallel prefix scan with the associative
     operator :math:`(a_2, b_2) \circ (a_1, b_1) = (a_2 a_1, a_2 b_1 + b_2)`, ``ceil(log2 T)``
     levels. A reference for equivalence tests and for teaching how parallel hardware scans.
 ``"log"``
@@ -55,8 +58,10 @@ with :math:`c = 1` for real and :math:`c = 2\sqrt2` for complex data (a complex 
 relative error at most :math:`\sqrt2\gamma_2`), and
 
 * ``sequential``, ``lfilter``, ``chunked``: :math:`m_t = 2(t+1)` (one product and one sum per
-  step; the chunked method routes earlier terms through a chunk product of ``L - 1`` roundings
-  that replaces ``2L`` roundings of the direct path, so it never needs more);
+  step; the chunked method routes a term from an earlier chunk through chunk products of
+  ``L - 1`` roundings plus one product and one sum per chunk, ``L + 1 <= 2L`` roundings where
+  the direct path has ``2L``; applied recursively to the chunk-level recurrence the count per
+  step stays at most 2);
 * ``tree``: :math:`m_t = (t + 1) + 4\lceil\log_2 T\rceil + 2` (the gate product of a term is
   formed with one rounding per factor; each of the ``ceil(log2 T)`` levels adds at most one
   product and one sum on the way up and on the way down; folding ``h0`` into ``b_0`` adds 2).
@@ -320,10 +325,10 @@ def _abs_range(a: np.ndarray) -> tuple[float, float]:
 
 
 # Chunk length and block size of the chunked method (measured on the benchmark machine, see
-# bench/bench_scan.py): chunks of 32 steps, processed in blocks of about 2 MB per array so that a
+# bench/bench_scan.py): chunks of 32 steps, processed in blocks of about 4 MB per array so that a
 # block's a, b and h are still in cache when the second pass over the block runs.
 _CHUNK = 32
-_BLOCK_BYTES = 1 << 21
+_BLOCK_BYTES = 1 << 22
 
 
 def _kernel_chunked(a, b, h0, invariant, out, L=None):
