@@ -15,7 +15,7 @@ from linrec.plotting import new_axes, style
 __all__ = ["success_vs_length", "solve_steps", "seed_curves", "jacobian_products", "bar_with_repeats",
            "parameter_ratios"]
 
-_COLORS = ("C0", "C1", "C2", "C3", "C4", "C5")
+_COLORS = ("C0", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9")
 
 
 def success_vs_length(lengths, methods: Sequence[str], solved, *, ax=None):
@@ -51,10 +51,11 @@ def success_vs_length(lengths, methods: Sequence[str], solved, *, ax=None):
         span = np.ptp(lengths) if L > 1 else 1.0
         for i, m in enumerate(methods):
             off = (i - (M - 1) / 2) * 0.015 * span
-            ax.plot(lengths + off, solved[i].mean(axis=1), "-o", color=_COLORS[i % 6], label=f"{m} ({S} seeds)")
+            c = _COLORS[i % len(_COLORS)]
+            ax.plot(lengths + off, solved[i].mean(axis=1), "-o", color=c, label=f"{m} ({S} seeds)")
             for j in range(L):
                 y = solved[i, j].astype(float) + np.linspace(-0.03, 0.03, S)
-                ax.plot(np.full(S, lengths[j] + off), y, ".", color=_COLORS[i % 6], alpha=0.4, ms=4)
+                ax.plot(np.full(S, lengths[j] + off), y, ".", color=_COLORS[i % len(_COLORS)], alpha=0.4, ms=4)
         ax.set_xlabel("sequence length T")
         ax.set_ylabel("fraction of seeds solved")
         ax.set_ylim(-0.08, 1.08)
@@ -96,7 +97,7 @@ def solve_steps(lengths, methods: Sequence[str], solve_step, max_steps: int, *, 
     with style():
         span = np.ptp(lengths) if L > 1 else 1.0
         for i, m in enumerate(methods):
-            c = _COLORS[i % 6]
+            c = _COLORS[i % len(_COLORS)]
             for j in range(L):
                 x = np.full(S, lengths[j] + (i - (M - 1) / 2) * 0.03 * span)
                 ok = st[i, j] >= 0
@@ -144,7 +145,7 @@ def seed_curves(curves: Mapping[str, Sequence], *, x: Mapping[str, Sequence] | N
     fig, ax = new_axes(ax)
     with style():
         for i, (label, runs) in enumerate(curves.items()):
-            c = _COLORS[i % 6]
+            c = _COLORS[i % len(_COLORS)]
             runs = [np.asarray(r, dtype=float) for r in runs]
             xs = [np.asarray(v, dtype=float) for v in x[label]] if x is not None else [np.arange(r.size) for r in runs]
             single = len(runs) == 1
@@ -250,7 +251,7 @@ def bar_with_repeats(labels: Sequence[str], values: Sequence, *, ylabel: str = "
     with style():
         for i, v in enumerate(values):
             v = np.asarray(v, dtype=float)
-            ax.bar(i, np.median(v), color=_COLORS[i % 6], alpha=0.6)
+            ax.bar(i, np.median(v), color=_COLORS[i % len(_COLORS)], alpha=0.6)
             ax.plot(np.full(v.size, i) + np.linspace(-0.15, 0.15, v.size), v, "k.", ms=3)
         ax.set_xticks(range(len(labels)), labels, rotation=20, ha="right")
         if logy:
@@ -289,9 +290,9 @@ def parameter_ratios(expansion, ratios: Mapping[str, Sequence], stated: Mapping[
     fig, ax = new_axes(ax)
     with style():
         for i, (lab, r) in enumerate(ratios.items()):
-            ax.plot(e, np.asarray(r, dtype=float), "-o", ms=3, color=_COLORS[i % 6], label=lab)
+            ax.plot(e, np.asarray(r, dtype=float), "-o", ms=3, color=_COLORS[i % len(_COLORS)], label=lab)
             if stated and lab in stated:
-                ax.axhline(stated[lab], color=_COLORS[i % 6], ls=":", lw=1.0)
+                ax.axhline(stated[lab], color=_COLORS[i % len(_COLORS)], ls=":", lw=1.0)
         ax.set_xscale("log", base=2)
         ax.set_xlabel(r"expansion $d_h/d_x$")
         ax.set_ylabel("parameter ratio (dotted: paper)")

@@ -35,31 +35,27 @@ def main():
                                                       scan_method=meth, rng=0, **sizes) for T in lengths])
     hw = {"machine": platform.machine(), "processor": platform.processor(), "cpus": os.cpu_count(),
           "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS")}
-    save_arrays(figure_dir(F.PAPER_ID) / "train_step_time",
-                {"lengths": np.asarray(lengths), **{k: v for k, v in times.items()}},
-                {"profile": PROFILE, "sizes": sizes, "hardware": hw})
     fig, axes = new_axes(ncols=2, figsize=(10.0, 3.8))
-    x = {k: [lengths] * sizes["repeats"] for k in times}
-    seed_curves({k: list(v.T) for k, v in times.items()}, x=x, logy=True, xlabel="sequence length T",
-                ylabel="seconds per forward + backward", ax=axes[0])
-    axes[0].set_xscale("log", base=2)
-    axes[0].set_title(f"CPU, 1 thread, batch {sizes['batch']}, d = {sizes['hidden']}")
+    for ax, (cell, full) in zip(axes, (("MinGRU", "GRU"), ("MinLSTM", "LSTM"))):
+        sub = {k: list(v.T) for k, v in times.items() if k.startswith(cell) or k.startswith(full + " ")}
+        seed_curves(sub, x={k: [lengths] * sizes["repeats"] for k in sub}, logy=True, xlabel="sequence length T",
+                    ylabel="seconds per forward + backward", ax=ax)
+        ax.set_xscale("log", base=2)
+        ax.set_title(f"{cell} vs {full}: CPU, 1 thread, batch {sizes['batch']}, d = {sizes['hidden']}")
     med = {k: np.min(v, axis=1) for k, v in times.items()}  # least-disturbed repeat (shared machine)
     ratios = {}
     for cell, full in (("MinGRU", "GRU"), ("MinLSTM", "LSTM")):
         best = np.minimum(med[f"{cell} (parallel, log)"], med[f"{cell} (parallel, chunked)"])
-        ratios[f"{full} / {cell} (best scan)"] = [med[f"{full} (bptt)"] / best]
-        ratios[f"{cell} sequential / best scan"] = [med[f"{cell} (sequential)"] / best]
-        chunked = med[f"{cell} (parallel, chunked)"]
-        ratios[f"{cell} log scan / chunked scan"] = [med[f"{cell} (parallel, log)"] / chunked]
-    seed_curves(ratios, x={k: [lengths] for k in ratios}, logy=True, xlabel="sequence length T",
-                ylabel="speed-up (ratio of fastest repeats)", ax=axes[1])
-    axes[1].set_xscale("log", base=2)
-    axes[1].set_title("speed-up of the scan-based minimal cells")
+        ratios[f"{full} / {cell} (best scan)"] = med[f"{full} (bptt)"] / best
+        ratios[f"{cell} sequential / best scan"] = med[f"{cell} (sequential)"] / best
+        ratios[f"{cell} log scan / chunked scan"] = med[f"{cell} (parallel, log)"] / med[f"{cell} (parallel, chunked)"]
+    save_arrays(figure_dir(F.PAPER_ID) / "train_step_time",
+                {"lengths": np.asarray(lengths), **times, **{f"ratio/{k}": v for k, v in ratios.items()}},
+                {"profile": PROFILE, "sizes": sizes, "hardware": hw})
     save_figure(fig, figure_dir(F.PAPER_ID) / "train_step_time")
     plt.close(fig)
     for k, v in ratios.items():
-        print(k, dict(zip(lengths, np.round(v[0], 2))))
+        print(k, dict(zip(lengths, np.round(v, 2).tolist())))
     print(hw)
 
 
