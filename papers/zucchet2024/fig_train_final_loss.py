@@ -7,7 +7,8 @@ quick (default): the exact white-noise population loss (no sampling noise), nu0 
 (the ends of the paper's best ranges), 2 seeds (about 25-40 s on one core). full (PROFILE=full):
 the paper's protocol (fresh batches of 128 sequences, T = 300, 10,000 steps, 4 learning rates per
 student, 3 seeds), resumable under runs/zucchet2024/train_final_loss through linrec.sweep.run_sweep;
-pass --jobs N for a process pool (papers/zucchet2024/TRAINING.md: dask.distributed).
+pass --jobs N for a process pool (papers/zucchet2024/TRAINING.md: dask.distributed), or
+--load-only to plot the finished runs of a partial full sweep (figure train_final_loss_full).
 """
 
 import argparse
@@ -24,6 +25,7 @@ from linrec.experiments import zucchet2024 as Z
 from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.plotting.training import plot_sweep
+from linrec.sweep import load_sweep
 
 ID = "zucchet2024"
 PROFILE = get_profile()
@@ -37,24 +39,31 @@ def settings(profile):
     return dict(lrs=Z.LR_GRID, seeds=3, kw=dict(steps=10_000, objective="sample", batch_size=128))
 
 
-def main(jobs: int = 1, executor=None):
+def main(jobs: int = 1, executor=None, load_only: bool = False):
     s = settings(PROFILE)
     configs = Z.sweep_configs(Z.STUDENTS, Z.NU0_PAPER, s["lrs"], **s["kw"])
     directory = (tempfile.mkdtemp(prefix="zucchet2024_") if PROFILE == "quick"
                  else repo_root() / "runs" / ID / "train_final_loss")
-    own = executor is None and jobs > 1
-    if own:
-        executor = ProcessPoolExecutor(jobs)
-    try:
-        res = Z.run_grid(configs, seeds=s["seeds"], executor=executor, directory=directory,
-                         progress=PROFILE == "full")
-    finally:
+    if load_only:
+        res = load_sweep(configs, directory, seeds=s["seeds"], seed_by="seed")
+    else:
+        own = executor is None and jobs > 1
         if own:
-            executor.shutdown()
+            executor = ProcessPoolExecutor(jobs)
+        try:
+            res = Z.run_grid(configs, seeds=s["seeds"], executor=executor, directory=directory,
+                             progress=PROFILE == "full")
+        finally:
+            if own:
+                executor.shutdown()
     best = Z.best_over_lr(res)
     nu0 = np.asarray(Z.NU0_PAPER)
+    name = "train_final_loss" if PROFILE == "quick" else "train_final_loss_full"
     final = {st: np.array([best[(st, float(v))]["values"] for v in nu0]) for st in Z.STUDENTS}
     best_lr = {st: np.array([best[(st, float(v))]["lr"] for v in nu0]) for st in Z.STUDENTS}
+    # a partial sweep (--load-only): keep the students and nu0 with finished runs
+    shown = [st for st in Z.STUDENTS if np.isfinite(final[st]).any() or np.isinf(final[st]).any()]
+    rows = np.array([any(np.any(~np.isnan(final[st][i])) for st in shown) for i in range(len(nu0))])
     # effective learning rate of each group: median over the second half of training, at the best lr
     eff = {}
     for r in res.runs:
@@ -70,26 +79,29 @@ def main(jobs: int = 1, executor=None):
     arrays.update({f"best_lr/{k}": v for k, v in best_lr.items()})
     arrays.update({f"eff_lr/{a}/{b}": v for (a, b), v in eff.items()})
     arrays["nu0"] = nu0
-    save_arrays(figure_dir(ID) / "train_final_loss", arrays, {"profile": PROFILE, "seeds": s["seeds"],
+    save_arrays(figure_dir(ID) / name, arrays, {"profile": PROFILE, "seeds": s["seeds"],
                                                                "lrs": {k: list(v) for k, v in s["lrs"].items()},
                                                                **s["kw"]})
     fig, axes = new_axes(ncols=3, figsize=(13.0, 3.6))
-    plot_sweep(1 - nu0, {LABELS[k]: v for k, v in final.items()}, ax=axes[0], xlabel="1 - nu0",
+    plot_sweep(1 - nu0[rows], {LABELS[k]: final[k][rows] for k in shown}, ax=axes[0], xlabel="1 - nu0",
                ylabel="final loss (mean of last 100 steps)",
                title=f"best lr per point, {s['kw']['steps']} steps ({s['kw']['objective']})")
     axes[0].invert_xaxis()
     for ax, st in ((axes[1], "rnn"), (axes[2], "lru")):
-        plot_sweep(1 - nu0, {g: eff[(st, g)] for g in ("recurrent", "input", "output")}, ax=ax, xlabel="1 - nu0",
+        plot_sweep(1 - nu0[rows], {g: eff[(st, g)][rows] for g in ("recurrent", "input", "output")}, ax=ax,
+                   xlabel="1 - nu0",
                    ylabel="Adam effective lr (median)", title=f"{LABELS[st]}: lr_t / sqrt(v_t)")
         ax.invert_xaxis()
-    save_figure(fig, figure_dir(ID) / "train_final_loss")
+    save_figure(fig, figure_dir(ID) / name)
     plt.close(fig)
-    for st in Z.STUDENTS:
-        print(st, {float(v): (f"{np.median(final[st][i]):.2e}", best_lr[st][i]) for i, v in enumerate(nu0)})
+    for st in shown:
+        print(st, {float(v): (np.round(final[st][i], 7).tolist(), float(best_lr[st][i])) for i, v in enumerate(nu0)})
     return final, eff
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--jobs", type=int, default=1, help="worker processes (ProcessPoolExecutor)")
-    main(ap.parse_args().jobs)
+    ap.add_argument("--load-only", action="store_true", help="plot the finished runs only (no training)")
+    a = ap.parse_args()
+    main(a.jobs, load_only=a.load_only)
