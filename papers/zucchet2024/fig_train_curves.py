@@ -4,7 +4,8 @@
 quick (default): 1000 Adam steps with a cosine decay, batch 32, one peak learning rate per
 student from the paper's best ranges (dense RNN 1e-3, LRU 3e-2), 3 seeds (about 15-25 s on one
 core). full (PROFILE=full): 10,000 steps, batch 128, 3 seeds, resumable under
-runs/zucchet2024/train_curves; --jobs N for a process pool.
+runs/zucchet2024/train_final_loss (the same runs as the full final-loss grid, so either script
+reuses the other's results); --jobs N for a process pool; figure train_curves_full.
 """
 
 import argparse
@@ -32,7 +33,7 @@ def main(jobs: int = 1, executor=None):
     if PROFILE == "quick":
         kw, seeds, directory = dict(steps=1000, batch_size=32), 3, tempfile.mkdtemp(prefix="zucchet2024_")
     else:
-        kw, seeds, directory = dict(steps=10_000, batch_size=128), 3, repo_root() / "runs" / ID / "train_curves"
+        kw, seeds, directory = dict(steps=10_000, batch_size=128), 3, repo_root() / "runs" / ID / "train_final_loss"
     configs = Z.sweep_configs(("rnn", "lru"), (NU0,), LRS, objective="sample", **kw)
     own = executor is None and jobs > 1
     if own:
@@ -54,16 +55,17 @@ def main(jobs: int = 1, executor=None):
     out = {f"loss/{k}": np.array(v) for k, v in curves.items()}
     out.update({f"eff_lr/{a}/{b}": np.array(v) for (a, b), v in eff.items()})
     out["eff_lr_steps"] = eff_steps
-    save_arrays(figure_dir(ID) / "train_curves", out, {"profile": PROFILE, "nu0": NU0, "seeds": seeds, **kw,
+    name = "train_curves" if PROFILE == "quick" else "train_curves_full"
+    save_arrays(figure_dir(ID) / name, out, {"profile": PROFILE, "nu0": NU0, "seeds": seeds, **kw,
                                                         "lrs": {k: list(v) for k, v in LRS.items()}})
     fig, axes = new_axes(ncols=3, figsize=(13.0, 3.6))
     labelled = {f"dense RNN, lr {LRS['rnn'][0]:g}": curves["rnn"], f"LRU, lr {LRS['lru'][0]:g}": curves["lru"]}
     plot_training_curves(labelled, ax=axes[0], title=f"nu0 = {NU0}, fresh batches of {kw['batch_size']}",
                          ylabel="training loss")
-    for ax, st, name in ((axes[1], "rnn", "dense RNN"), (axes[2], "lru", "LRU")):
+    for ax, st, label in ((axes[1], "rnn", "dense RNN"), (axes[2], "lru", "LRU")):
         plot_training_curves({g: eff[(st, g)] for g in ("recurrent", "input", "output")}, steps=eff_steps, ax=ax,
-                             title=f"{name}: Adam effective lr by group", ylabel="median lr_t / sqrt(v_t)")
-    save_figure(fig, figure_dir(ID) / "train_curves")
+                             title=f"{label}: Adam effective lr by group", ylabel="median lr_t / sqrt(v_t)")
+    save_figure(fig, figure_dir(ID) / name)
     plt.close(fig)
     for st in curves:
         print(st, [f"{m['final_loss']:.3g} ({m['ms_per_step']:.1f} ms/step)" for m in meta[st]])
