@@ -22,8 +22,8 @@ def _frozen(seed=0, T=7, B=3, N=4, activation="tanh"):
 
 
 def _adjoints(m, p, x, t):
-    """delta_k and gpre_k by an independent route: dE/dh_k from dE/dh0-style finite structure is
-    not available, so recompute with an explicit per-sequence loop (no batching)."""
+    """delta_k = dE/dh_k and gpre_k = delta_k * phi'_k for the full-sequence MSE, by an explicit
+    per-sequence, per-step loop (independent of the module's batched adjoint)."""
     y, h = m.forward(p, x, return_states=True)
     T, B, _ = x.shape
     dy = (y - t) / (B * T)  # mse, all steps
