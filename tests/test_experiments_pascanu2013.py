@@ -44,7 +44,7 @@ def test_omega_gradient_matches_finite_differences_with_adjoints_frozen(power):
     delta, gpre, _ = _adjoints(m, p, x, t)
     om, gW, rho = P.omega_and_grad(p["W"], gpre, delta, power=power)
     assert om > 0 and np.all(np.isfinite(rho))
-    # the function differentiated: W enters only through gpre @ W (Pascanu Eq. (11))
+    # the function differentiated: W enters only through gpre @ W (Pascanu Sec. 3.3, the immediate derivative)
     res = check_grad(lambda W: P.omega_and_grad(W, gpre, delta, power=power)[0], p["W"], gW, complex_step=True)
     assert res.ok
 

@@ -15,7 +15,7 @@ Omega is the regulariser of Eq. (10),
     Omega = sum_k ( ||dE/dh_k . dh_k/dh_{k-1}|| / ||dE/dh_k|| - 1 )^2,
 
 averaged over the (step, sequence) pairs whose ||dE/dh_k||^2 >= ``bound``, as in the authors'
-``RNN.py``. Its gradient is the paper's "immediate" derivative, Eq. (11): dE/dh_k and the states
+``RNN.py``. Its gradient is the paper's "immediate" derivative (Sec. 3.3, after Eq. (10)): dE/dh_k and the states
 h (hence phi'(pre_k)) are held constant, only the explicit W in dh_k/dh_{k-1} = diag(phi'_k) W is
 differentiated (:func:`omega_and_grad`, checked against finite differences of exactly that
 function in ``tests/test_experiments_pascanu2013.py``). The authors' code squares both norms

@@ -74,7 +74,7 @@ def test_regulariser_lowers_omega(claim, runs):
 
     with_reg = np.median([tail(a) for a, _ in runs["clip_reg"]])
     without = np.median([tail(a) for a, _ in runs["clip"]])
-    claim.check_bound(paper=PAPER, equation="Eqs. (10)-(11)",
+    claim.check_bound(paper=PAPER, equation="Eq. (10) and its immediate derivative",
                       statement="adding alpha dOmega/dW (alpha = 2) to the clipped gradient lowers Omega at the "
                                 "end of training (median over seeds of Omega with / without the regulariser)",
                       bound=1.0, measured=with_reg / without, relation="<=",
