@@ -38,7 +38,7 @@ from linrec._validation import as_float_array, check_choice, check_nonnegative_i
 __all__ = ["gradient_bound", "run_lr", "outcome_table", "max_tolerated_lr"]
 
 _MAPS = ("direct", "exp", "softplus", "best")
-_DEFAULTS = {"reparam": "exp", "kernel": "exp", "kernel_params": None, "T": 200, "dt": 0.1, "hidden": 16,
+_DEFAULTS = {"reparam": "exp", "kernel": "exp", "kernel_params": None, "T": 200, "dt": 0.1, "delta": None, "hidden": 16,
              "lam_min": 0.1, "lam_max": 10.0, "lr": 1e-2, "steps": 300, "objective": "population",
              "batch_size": 32, "record_every": 10, "optimizer": "adam", "weight_decay": 0.01, "schedule": "constant"}
 _KERNEL_PARAMS = {"exp": {"tau": 2.0}, "poly": {"power": 1.5}}
@@ -93,7 +93,8 @@ def run_lr(config: Mapping[str, Any], rng=None) -> tuple[dict[str, np.ndarray], 
     ----------
     config : mapping
         Keys (defaults in brackets): ``reparam`` ["exp"], ``kernel`` ("exp" or "poly") ["exp"],
-        ``kernel_params`` [tau = 2 for exp, power = 1.5 for poly], ``T`` [200], ``dt`` [0.1],
+        ``kernel_params`` [tau = 2 for exp, power = 1.5 for poly], ``T`` [200], ``dt`` (sampling
+        step of the target kernel, rho(s dt)) [0.1], ``delta`` (ZOH step of the model; None: dt),
         ``hidden`` [16], ``lam_min``/``lam_max`` (initial continuous rates, log-uniform)
         [0.1, 10], ``lr`` [1e-2], ``steps`` [300], ``objective`` ("population": exact white-noise
         loss; "sample": fresh batches of ``batch_size``) ["population"], ``batch_size`` [32],
@@ -142,7 +143,8 @@ def run_lr(config: Mapping[str, Any], rng=None) -> tuple[dict[str, np.ndarray], 
         raise ValueError(f"config['lr'] must be positive; got {c['lr']!r}")
     task = tasks.LinearFunctional(kernel, T, float(c["dt"]), kp)
     k_star = task.impulse_response()
-    model = models.DiagonalSSM(1, check_positive_int(c["hidden"], "hidden"), 1, reparam=name, delta=float(c["dt"]),
+    delta = float(c["dt"] if c["delta"] is None else c["delta"])
+    model = models.DiagonalSSM(1, check_positive_int(c["hidden"], "hidden"), 1, reparam=name, delta=delta,
                                lam_min=float(c["lam_min"]), lam_max=float(c["lam_max"]), feedthrough=False)
     fmap = _reparam(name, time="continuous")
     g = as_rng(rng)

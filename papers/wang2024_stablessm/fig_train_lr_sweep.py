@@ -53,9 +53,11 @@ else:
     # the authors' LF protocol (radarFudan/StableSSM: history_experiments/expr_lf.sh,
     # configs/experiment/LF/ssm.yaml, src/data/lf_datamodule.py): AdamW (weight decay 0.01) with
     # cosine decay, lr in {5e-6, ..., 5}, batch 128, 10 epochs of 1000 steps, T = 100, 64 modes,
-    # 3 repetitions; targets rho_s = e^{-s} and (1 + 0.1 s)^{-1.1} per sample (data dt = 1)
+    # 3 repetitions; targets rho_s = e^{-s} and (1 + 0.1 s)^{-1.1} per sample (data step 1). The
+    # model's ZOH step is the data step, delta = 1: then e^{-s} needs lambda_c = -1, inside the range
+    # [-1/b, 0) = [-2, 0) of DiagonalSSM's best map (b = 1/2; the authors use b = 0.1 with steps <= 0.1)
     lrs, seeds = 5.0 * 10.0 ** np.arange(-6, 0.5, 1.0), 3
-    base = {"steps": 10_000, "hidden": 64, "T": 100, "objective": "sample", "batch_size": 128,
+    base = {"steps": 10_000, "hidden": 64, "T": 100, "delta": 1.0, "objective": "sample", "batch_size": 128,
             "optimizer": "adamw", "weight_decay": 0.01, "schedule": "cosine", "record_every": 0}
     kparams = {"exp": {"tau": 0.1}, "poly": {"power": 1.1}}
     titles = {"exp": "exponential memory e^{-s}", "poly": "polynomial memory (1+0.1 s)^{-1.1}"}
