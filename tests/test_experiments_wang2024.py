@@ -58,6 +58,13 @@ def test_run_lr_adamw_cosine():
     assert meta["steps_done"] == 20 and not meta["diverged"]
 
 
+def test_run_lr_delta_is_the_model_step():
+    # same initial continuous rates, different ZOH steps: the per-step loss differs, the run is valid
+    a1, m1 = run_lr({"reparam": "exp", "steps": 3, "T": 30, "hidden": 2, "record_every": 0}, rng=0)
+    a2, m2 = run_lr({"reparam": "exp", "steps": 3, "T": 30, "hidden": 2, "record_every": 0, "delta": 1.0}, rng=0)
+    assert m1["initial_loss"] != m2["initial_loss"] and not m2["diverged"]
+
+
 def test_outcome_table_and_max_lr():
     metas = [[{"diverged": False, "loss_ratio": 1e-3}, {"diverged": True, "loss_ratio": math.inf}],
              [{"diverged": False, "loss_ratio": 0.5}, {"diverged": False, "loss_ratio": 0.2}]]
