@@ -4,7 +4,7 @@ SGD, with global-norm clipping, and with clipping plus the vanishing-gradient re
 quick (default): 2-bit temporal order, T in {10, 20, 30}, 20 hidden units, SGD at rate 0.2,
 at most 2000 steps, 4 seeds (about 40 s on one core). full (PROFILE=full): Pascanu's sizes
 (50 hidden units, T up to 200, 10 seeds), resumable under runs/pascanu2013/ through
-linrec.sweep.run_sweep; pass --jobs N for a process pool (see papers/pascanu2013/TRAINING.md for
+linrec.sweep.run_sweep; pass --jobs N for a process pool (see papers/pascanu2013/README.md, section 4, for
 a dask.distributed cluster). ``--task adding`` runs the adding problem instead.
 """
 
