@@ -358,9 +358,20 @@ def _chunked_block(a, b, carry, invariant, out, s0, s1, L):
         _kernel_sequential(a if invariant else a[s0:s1], b[s0:s1], carry, invariant, out[s0:s1])
         return out[s1 - 1]
     e = s0 + G * L
-    bc = b[s0:e].reshape(G, L, N)
     ac = None if invariant else a[s0:e].reshape(G, L, N)
-    # (1) chunk-local end states from a zero start, and the chunk products of gates
+    if not invariant:
+        # chunk products first: one reduction that streams the block of a contiguously into
+        # cache (the strided passes below then hit cache; 15% faster than the reverse order)
+        prod = np.multiply.reduce(ac, axis=1)
+        absp = np.abs(prod)
+        bad = np.any((absp < np.finfo(dt).tiny) & (absp > 0)) or not np.all(np.isfinite(absp))
+        if bad and np.all(np.isfinite(a[s0:e])):
+            # a chunk product under- or overflowed: shorter chunks for this block
+            L2 = min(_safe_chunk_length(*_abs_range(a[s0:e]), L, dt), L // 2)
+            return _chunked_block(a, b, carry, invariant, out, s0, s1, L2)
+    # the block of b, copied contiguously (streams it into cache for the two strided passes)
+    bc = b[s0:e].reshape(G, L, N).copy()
+    # (1) chunk-local end states from a zero start (and, time-invariant, the chunk product a^L)
     acc = bc[:, 0].copy()
     if invariant:
         for i in range(1, L):
@@ -373,15 +384,6 @@ def _chunked_block(a, b, carry, invariant, out, s0, s1, L):
         for i in range(1, L):
             np.multiply(acc, ac[:, i], out=acc)
             np.add(acc, bc[:, i], out=acc)
-        # one reduction call instead of L - 1 vectorised products (25% faster; L - 1 roundings
-        # in any order)
-        prod = np.multiply.reduce(ac, axis=1)
-        absp = np.abs(prod)
-        bad = np.any((absp < np.finfo(dt).tiny) & (absp > 0)) or not np.all(np.isfinite(absp))
-        if bad and np.all(np.isfinite(a[s0:e])):
-            # a chunk product under- or overflowed: shorter chunks for this block
-            L2 = min(_safe_chunk_length(*_abs_range(a[s0:e]), L, dt), L // 2)
-            return _chunked_block(a, b, carry, invariant, out, s0, s1, L2)
     # (2) the states at the chunk ends: the same recurrence over chunks (gate = chunk product,
     #     input = chunk-local end state)
     #     (by this method again when there are many chunks: ~3 sqrt(G) vectorised calls instead
@@ -526,6 +528,18 @@ def _run(p: _Prepared, method: str, out: np.ndarray) -> None:
         )
 
 
+def _check_out(out: Any, shape: tuple[int, ...], p: _Prepared, inputs: tuple) -> np.ndarray:
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a numpy.ndarray; got {type(out).__name__}")
+    if out.shape != shape or out.dtype != p.dtype:
+        raise ValueError(f"out must have shape {shape} and dtype {p.dtype}; got shape {out.shape}, dtype {out.dtype}")
+    if not (out.flags.c_contiguous and out.flags.writeable):
+        raise ValueError("out must be a writeable C-contiguous array")
+    if any(x is not None and np.may_share_memory(out, x) for x in inputs):
+        raise ValueError("out must not overlap the inputs a, b or the initial state")
+    return out
+
+
 def _new_output(p: _Prepared) -> np.ndarray:
     out = np.empty(p.b.shape, dtype=p.dtype)
     if out.nbytes >= 1 << 26:
@@ -547,7 +561,9 @@ def _check_inputs_finite(p: _Prepared) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def linear_scan(a: Any, b: Any, h0: Any = None, *, method: str = "auto", dtype: Any = None) -> np.ndarray:
+def linear_scan(
+    a: Any, b: Any, h0: Any = None, *, method: str = "auto", dtype: Any = None, out: np.ndarray | None = None
+) -> np.ndarray:
     r"""All states of :math:`h_t = a_t \odot h_{t-1} + b_t` (time along axis 0).
 
     Parameters
@@ -570,12 +586,16 @@ def linear_scan(a: Any, b: Any, h0: Any = None, *, method: str = "auto", dtype: 
     dtype : {None, "float64", "float32"}, optional
         Working precision: None (default) computes in float64/complex128; ``"float32"`` computes
         in float32/complex64 (for precision studies; inputs are rounded to it first).
+    out : numpy.ndarray, optional
+        C-contiguous array of ``b``'s shape and the result dtype to write the states into
+        (no allocation, e.g. a buffer reused across calls); it must not overlap the inputs.
 
     Returns
     -------
     numpy.ndarray, shape b.shape
         :math:`h_0, \dots, h_{T-1}` (``h[-1]`` is the final state), float64 or complex128 (or
-        float32/complex64 with ``dtype="float32"``); complex if any input is complex.
+        float32/complex64 with ``dtype="float32"``); complex if any input is complex. ``out``
+        when it was given.
 
     Raises
     ------
@@ -624,12 +644,15 @@ def linear_scan(a: Any, b: Any, h0: Any = None, *, method: str = "auto", dtype: 
     """
     method = _check_method(method)
     p = _prepare(a, b, h0, dtype, defer_finite=True)
-    out = _new_output(p)
-    _run(p, method, out)
-    return out.reshape(p.b.shape[:1] + p.state_shape)
+    shape = p.b.shape[:1] + p.state_shape
+    res = _new_output(p).reshape(shape) if out is None else _check_out(out, shape, p, (a, b, h0))
+    _run(p, method, res.reshape(p.b.shape))
+    return res
 
 
-def reverse_linear_scan(a: Any, b: Any, hT: Any = None, *, method: str = "auto", dtype: Any = None) -> np.ndarray:
+def reverse_linear_scan(
+    a: Any, b: Any, hT: Any = None, *, method: str = "auto", dtype: Any = None, out: np.ndarray | None = None
+) -> np.ndarray:
     r"""All states of the backward recurrence :math:`g_t = a_t \odot g_{t+1} + b_t`.
 
     Parameters
@@ -644,6 +667,8 @@ def reverse_linear_scan(a: Any, b: Any, hT: Any = None, *, method: str = "auto",
         As in :func:`linear_scan`.
     dtype : {None, "float64", "float32"}, optional
         Working precision, as in :func:`linear_scan`.
+    out : numpy.ndarray, optional
+        Output buffer, as in :func:`linear_scan`.
 
     Returns
     -------
@@ -669,11 +694,12 @@ def reverse_linear_scan(a: Any, b: Any, hT: Any = None, *, method: str = "auto",
     method = _check_method(method)
     p = _prepare(a, b, hT, dtype, init_name="hT", defer_finite=True)
     T, N = p.b.shape
-    out = _new_output(p)
+    shape = (T,) + p.state_shape
+    res = _new_output(p).reshape(shape) if out is None else _check_out(out, shape, p, (a, b, hT))
     a_rev = p.a if p.invariant else p.a[::-1]
     p_rev = _Prepared(a_rev, p.b[::-1], p.h0, p.invariant, p.state_shape, p.dtype, p.init_name)
-    _run(p_rev, method, out[::-1])
-    return out.reshape((T,) + p.state_shape)
+    _run(p_rev, method, res.reshape(p.b.shape)[::-1])
+    return res
 
 
 def _sum_to_shape(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

@@ -354,3 +354,27 @@ def test_genuine_overflow_warns():
     with pytest.warns(LinrecWarning, match="overflowed"):
         h = linear_scan(np.full(200, 100.0), np.ones(200), method="sequential")
     assert np.isinf(h[-1])
+
+
+def test_out_buffer():
+    rng = np.random.default_rng(13)
+    a, b, h0 = _data(rng, 120, (2, 3), invariant=False, complex_=False)
+    for method in ("sequential", "chunked", "tree", "auto"):
+        buf = np.full(b.shape, np.nan)
+        res = linear_scan(a, b, h0, method=method, out=buf)
+        assert res is buf
+        np.testing.assert_allclose(buf, _loop(a, b, h0), rtol=1e-12, atol=1e-12)
+        buf2 = np.full(b.shape, np.nan)
+        assert reverse_linear_scan(a, b, h0, method=method, out=buf2) is buf2
+        np.testing.assert_allclose(buf2, reverse_linear_scan(a, b, h0, method="sequential"), rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="out must have shape"):
+        linear_scan(a, b, h0, out=np.empty((120, 6)))
+    with pytest.raises(ValueError, match="out must have shape .* dtype"):
+        linear_scan(a, b, h0, out=np.empty(b.shape, dtype=np.float32))
+    with pytest.raises(ValueError, match="C-contiguous"):
+        linear_scan(a, b, h0, out=np.empty((2, 3, 120)).transpose(2, 0, 1))
+    with pytest.raises(ValueError, match="must not overlap"):
+        bb = b.copy()
+        linear_scan(a, bb, h0, out=bb)
+    with pytest.raises(TypeError, match="out must be a numpy.ndarray"):
+        linear_scan(a, b, h0, out=[0.0])
