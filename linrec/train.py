@@ -4,11 +4,19 @@
 exact white-noise population loss of a linear time-invariant model) and records per step the
 loss, the update norm, the gradient norm of each parameter group and the gradient-over-weight
 ratio ||g_group|| / ||w_group||, plus the eigenvalue trajectory of the recurrence every
-``eig_every`` steps. A non-finite loss or gradient, a loss above ``explode`` times the first
-loss, or parameters that leave the domain of their map after the first step (a ``ValueError``
-from the model, e.g. an unstable "direct" continuous eigenvalue) stop the run and mark it
-diverged with the reason (the remaining entries stay NaN): a divergent run never raises, so a
-sweep always finishes.
+``eig_every`` steps. A divergence stops the run and marks it diverged with a reason (the
+remaining entries stay NaN; the parameters are the last valid ones): a divergent run never
+raises, so a sweep always finishes. Divergences are
+
+- a non-finite loss, gradient or updated parameter;
+- a loss above ``explode`` times the first loss;
+- parameters that leave the model's domain (``model.domain_violation(params)`` non-empty after
+  an update, e.g. a "direct" continuous eigenvalue w >= 0 where the zero-order hold is
+  undefined; or a :class:`~linrec.models.ParameterDomainError` raised while evaluating the
+  model after the first step). Only this exception class is caught: any other error, a bare
+  ``ValueError`` included, is a bug or a usage error and propagates;
+- a callback's verdict: a callback returning a non-empty string, or raising
+  :class:`Diverged`, marks the run diverged with that reason.
 
 :func:`run_config` builds model, task and optimizer from a plain dict (picklable, so it runs on
 any executor) and calls :func:`train`; this is the unit of work of :mod:`linrec.sweep`.
@@ -27,8 +35,39 @@ import numpy as np
 
 from linrec import optim as _optim
 from linrec._validation import as_rng, check_choice, check_nonnegative_int, check_positive_int
+from linrec.models.base import ParameterDomainError
 
-__all__ = ["History", "train", "run_config", "MODELS", "TASKS"]
+__all__ = ["History", "Diverged", "train", "run_config", "MODELS", "TASKS"]
+
+
+class Diverged(Exception):
+    """Raised by a :func:`train` callback to stop the run and mark it diverged.
+
+    The message is the reason recorded in :attr:`History.diverged_reason`. (Returning a
+    non-empty string from the callback has the same effect.) The step at which the callback
+    raised counts as completed: its update is kept, ``steps_done`` includes it, and
+    ``diverged_at`` is the next step.
+
+    Parameters
+    ----------
+    reason : str
+        Why the run is considered diverged (e.g. "left the stable region").
+
+    Examples
+    --------
+    >>> from linrec import models, optim, tasks
+    >>> task = tasks.TeacherStudent(tasks.make_teacher(0, n=2), T=10)
+    >>> def stop(step, params, loss):
+    ...     if step == 2:
+    ...         raise Diverged("loss watchdog")
+    >>> h = train(models.LRU(1, 2, 1), task, optim.adam(1e-2), steps=10, batch_size=2, rng=0, callback=stop)
+    >>> h.diverged, h.diverged_at, h.steps_done, h.diverged_reason
+    (True, 3, 3, 'loss watchdog')
+    """
+
+    def __init__(self, reason: str = "stopped by the callback"):
+        super().__init__(reason)
+        self.reason = str(reason) or "stopped by the callback"
 
 
 @dataclass
@@ -253,7 +292,13 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
     progress : bool, optional
         Show progress (tqdm when installed, a plain line otherwise).
     callback : callable, optional
-        ``callback(step, params, loss)`` after each step; returning True stops the run.
+        ``callback(step, params, loss)`` after each step's update (``params`` are the updated
+        ones, also when they left the model's domain: the run is then marked diverged at
+        ``step`` whatever the callback returns, and the last valid parameters are kept).
+        Returning ``True`` stops the run (not diverged); returning a non-empty string, or
+        raising :class:`Diverged`, stops it and marks it diverged with that string as the
+        reason (``diverged_at = step + 1``; the step's update is kept). Any other return value
+        (None, False, "") continues. Other exceptions propagate.
 
     Returns
     -------
@@ -278,6 +323,11 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
         raise TypeError(f"optimizer must be a linrec.optim.Transform; got {type(optimizer).__name__}")
     g = as_rng(rng)
     p = model.init(g) if params is None else {k: np.array(v, dtype=np.float64) for k, v in params.items()}
+    domain_violation = getattr(model, "domain_violation", None)
+    if domain_violation is not None:
+        why = domain_violation(p)
+        if why:  # the initial point must be valid: a usage error, not a divergence
+            raise ParameterDomainError(f"initial params are outside the model's domain: {why}")
     k_target = None
     if objective == "population":
         if not hasattr(model, "population_loss_and_grad") or not hasattr(task, "impulse_response"):
@@ -310,7 +360,10 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
     t0 = time.perf_counter()
 
     def record_eig(step):
-        lam = model.eigenvalues(p)
+        try:
+            lam = model.eigenvalues(p)
+        except np.linalg.LinAlgError:  # finite but huge dense matrix: LAPACK did not converge
+            lam = np.full(len(eigs[-1]) if eigs else model.hidden, np.nan)
         if lam is not None:
             eig_steps.append(step)
             eigs.append(np.asarray(lam, dtype=np.complex128))
@@ -338,12 +391,12 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
                 else:
                     b = task.sample(g, batch_size)
                     L, grads = model.loss_and_grad(p, b.x, b.target, b.mask, loss=task.loss)
-            except (ValueError, FloatingPointError, np.linalg.LinAlgError) as exc:
+            except ParameterDomainError as exc:
                 if step == 0:  # the initial point must evaluate: this is a usage error, not a divergence
                     raise
-                # parameters left the domain of their map (e.g. a "direct" continuous eigenvalue
-                # became positive, so the ZOH is undefined): the run diverged
-                diverged, div_at, reason = True, step, f"invalid parameters: {exc}"
+                # parameters left the domain of their map (a model without domain_violation
+                # that raises while evaluating): the run diverged
+                diverged, div_at, reason = True, step, f"parameters left the model's domain: {exc}"
                 break
             if first is None:
                 first = max(abs(L), 1e-300) if np.isfinite(L) else 1.0
@@ -363,6 +416,18 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
             if not all(np.all(np.isfinite(v)) for v in new_p.values()):
                 diverged, div_at, reason = True, step, "non-finite parameters after the update"
                 break
+            verdict = None
+            if callback is not None:  # sees the updated parameters, even if they left the domain
+                try:
+                    verdict = callback(step, new_p, L)
+                except Diverged as exc:
+                    verdict = exc.reason
+            why = domain_violation(new_p) if domain_violation is not None else ""
+            if why:  # e.g. a "direct" continuous eigenvalue reached w >= 0: keep the last valid p
+                diverged, div_at = True, step
+                reason = (verdict if isinstance(verdict, str) and verdict
+                          else f"parameters left the model's domain after the update: {why}")
+                break
             un = _group_norms(upd, groups)
             unorm[step] = math.sqrt(sum(v * v for v in un.values()))
             for n in names:
@@ -370,7 +435,11 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
             p, state = new_p, new_state
             done = step + 1
             bar.update(done, L)
-            if callback is not None and callback(step, p, L):
+            if isinstance(verdict, str):
+                if verdict:
+                    diverged, div_at, reason = True, done, verdict
+                    break
+            elif verdict:
                 break
     bar.close()
     if not diverged:
@@ -393,7 +462,7 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
 def _registry():
     from linrec import models, tasks
 
-    m = {name: getattr(models, name) for name in models.__all__ if name not in ("Model", "LTIModel")}
+    m = {name: getattr(models, name) for name in models.__all__ if name in MODELS}
     t = {"teacher_student": None, "linear_functional": tasks.LinearFunctional, "delayed_bump": tasks.delayed_bump,
          "adding": tasks.Adding, "temporal_order": tasks.TemporalOrder, "copy": tasks.Copy,
          "selective_copy": tasks.SelectiveCopy}

@@ -14,6 +14,7 @@ import pytest
 
 from linrec import models
 from linrec.models.losses import accuracy, cross_entropy, mse
+from linrec.reparam import reparam
 from linrec.testing import check_grad
 
 T, B, DIN, DOUT = 7, 3, 2, 2
@@ -55,6 +56,11 @@ LTI = {
     "ssm_best": lambda **kw: models.DiagonalSSM(DIN, 3, DOUT, reparam="best", delta=0.3, **kw),
     "ssm_complex_softplus": lambda **kw: models.DiagonalSSM(DIN, 3, DOUT, reparam="softplus", delta=0.3,
                                                             complex=True, **kw),
+    # StableSSM's "best" map with their b = 0.1 (and a != 1), by keywords and by a Reparam object
+    "ssm_best_a2_b01": lambda **kw: models.DiagonalSSM(DIN, 3, DOUT, reparam="best", delta=0.3,
+                                                       reparam_kwargs={"a": 2.0, "b": 0.1}, **kw),
+    "ssm_complex_best_obj": lambda **kw: models.DiagonalSSM(DIN, 3, DOUT, reparam=reparam("best", a=0.5, b=0.1),
+                                                            delta=0.3, complex=True, **kw),
     "dense": lambda **kw: models.DenseLinear(DIN, 3, DOUT, **kw),
     "block": lambda **kw: models.BlockDiagonal(DIN, 2, DOUT, r_min=0.3, r_max=0.9, **kw),
 }
@@ -255,6 +261,62 @@ def test_errors():
         mse(np.zeros((3, 1, 1)), np.zeros((3, 1, 1)), np.zeros(3, bool))
     with pytest.raises(ValueError, match="loss"):
         m.loss_and_grad(p, np.zeros((3, 1, 1)), np.zeros((3, 1, 1)), loss="l1")
+
+
+def test_ssm_reparam_parameters():
+    from linrec.reparam import reparam as rp
+
+    m = models.DiagonalSSM(1, 4, 1, reparam="best", reparam_kwargs={"a": 2.0, "b": 0.1}, lam_min=0.1, lam_max=50.0)
+    p = m.init(0)
+    # lam_c = -1/(a w^2 + b) with a = 2, b = 0.1, in [-1/b, 0) = [-10, 0) (init clips rates > 10 to it)
+    lam_c = m.continuous_eigenvalues(p)
+    np.testing.assert_allclose(lam_c, -1.0 / (2.0 * p["w"] ** 2 + 0.1), rtol=1e-14)
+    assert np.all((lam_c >= -10.0) & (lam_c < 0))
+    fast = models.DiagonalSSM(1, 3, 1, reparam="best", reparam_kwargs={"b": 0.1}, lam_min=20.0, lam_max=50.0)
+    np.testing.assert_allclose(fast.continuous_eigenvalues(fast.init(0)), -10.0, rtol=2e-6)
+    np.testing.assert_allclose(m.eigenvalues(p), np.exp(0.1 * lam_c), rtol=1e-14)
+    assert m.reparam == "best" and m.reparam_map == rp("best", a=2.0, b=0.1) and "'b': 0.1" in repr(m)
+    # a Reparam object is the same model
+    m2 = models.DiagonalSSM(1, 4, 1, reparam=rp("best", a=2.0, b=0.1), lam_min=0.1, lam_max=50.0)
+    np.testing.assert_array_equal(m2.init(0)["w"], p["w"])
+    # defaults unchanged: a = 1, b = 1/2
+    assert models.DiagonalSSM(1, 2, 1, reparam="best").reparam_map == rp("best", a=1.0, b=0.5)
+    with pytest.raises(ValueError, match="only to the 'best' map"):
+        models.DiagonalSSM(1, 2, 1, reparam="exp", reparam_kwargs={"b": 0.1})
+    with pytest.raises(ValueError, match="only 'a' and 'b'"):
+        models.DiagonalSSM(1, 2, 1, reparam="best", reparam_kwargs={"c": 0.1})
+    with pytest.raises(ValueError, match="must be empty"):
+        models.DiagonalSSM(1, 2, 1, reparam=rp("best", b=0.1), reparam_kwargs={"b": 0.2})
+    with pytest.raises(ValueError, match="continuous-time"):
+        models.DiagonalSSM(1, 2, 1, reparam=rp("sigmoid", time="discrete"))
+    with pytest.raises(ValueError, match="b must be > 0"):
+        models.DiagonalSSM(1, 2, 1, reparam="best", reparam_kwargs={"b": -1.0})
+
+
+def test_domain_violation_and_parameter_domain_error():
+    m = models.DiagonalSSM(1, 3, 1, reparam="direct")
+    p = m.init(0)
+    assert m.domain_violation(p) == "" and m.check_domain(p) is None
+    p["w"][2] = 0.0  # boundary lam_c = 0 excluded by the open domain (-inf, 0)
+    assert "w[2] = 0.0" in m.domain_violation(p)
+    x = np.zeros((5, 1, 1))
+    for call in (lambda: m.forward(p, x), lambda: m.eigenvalues(p), lambda: m.continuous_eigenvalues(p),
+                 lambda: m.population_loss_and_grad(p, np.zeros((5, 1, 1)))):
+        with pytest.raises(models.ParameterDomainError, match="domain of the continuous 'direct' map"):
+            call()
+    assert issubclass(models.ParameterDomainError, ValueError)
+    # unconstrained maps never violate
+    for mm in (models.DiagonalSSM(1, 2, 1, reparam="exp"), models.LRU(1, 2, 1), models.GRU(1, 2, 1)):
+        q = {k: v + 100.0 for k, v in mm.init(0).items()}
+        assert mm.domain_violation(q) == ""
+    # the complex polar map needs nu in [0, 1)
+    mp = models.LinearDiagonal(1, 3, 1, lam_param="polar")
+    q = mp.init(0)
+    assert mp.domain_violation(q) == ""
+    q["nu"][0] = -0.1
+    assert mp.domain_violation(q).startswith("nu must lie in [0.0, 1.0)")
+    with pytest.raises(models.ParameterDomainError):
+        mp.forward(q, x)
 
 
 def test_pascanu_omega_regulariser():

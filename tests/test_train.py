@@ -5,7 +5,7 @@ import pytest
 
 from linrec import models, optim, tasks
 from linrec.models.conv import causal_conv
-from linrec.train import History, run_config, train
+from linrec.train import Diverged, History, run_config, train
 
 
 def _ts(T=40, nu0=0.5):
@@ -117,11 +117,84 @@ def test_parameters_leaving_their_domain_mark_divergence():
     task = tasks.LinearFunctional("exp", T=30, dt=0.1)
     m = models.DiagonalSSM(1, 3, 1, reparam="direct", lam_min=0.01, lam_max=0.02)
     h = train(m, task, optim.sgd(1e4), steps=50, batch_size=8, rng=0)
-    assert h.diverged and h.diverged_at >= 1 and h.diverged_reason
+    assert h.diverged and h.diverged_at == h.steps_done == 0 and "domain" in h.diverged_reason
+    assert m.domain_violation(h.params) == ""  # the last valid parameters are kept
     arrays, meta = h.to_arrays()
     assert History.from_arrays(arrays, meta).diverged_reason == h.diverged_reason
     # at step 0 an invalid point is a usage error and raises
     bad = {k: v.copy() for k, v in m.init(0).items()}
     bad["w"][:] = 1.0
-    with pytest.raises(ValueError):
+    with pytest.raises(models.ParameterDomainError, match="initial params"):
         train(m, task, optim.sgd(1e-3), steps=2, params=bad)
+
+
+@pytest.mark.parametrize("steps", [1, 2])
+def test_leaving_the_domain_at_the_last_step_does_not_crash(steps):
+    # regression: the update of the last step left the domain and the final eigenvalue record
+    # (outside the loop) raised ValueError out of train()
+    task = tasks.LinearFunctional("exp", T=30, dt=0.1)
+    m = models.DiagonalSSM(1, 3, 1, reparam="direct", lam_min=0.01, lam_max=0.02)
+    p0 = m.init(0)
+    # a tiny first step (stays inside), then a huge one (leaves): per-step rates by a schedule
+    h = train(m, task, optim.sgd(lambda k: 1e-6 if k < steps - 1 else 1e4), steps=steps, batch_size=8, rng=1,
+              params=p0, eig_every=1)
+    assert h.diverged and h.diverged_at == steps - 1 and h.steps_done == steps - 1
+    assert h.diverged_reason.startswith("parameters left the model's domain")
+    assert h.eig_steps.tolist() == list(range(steps)) and np.all(np.isfinite(h.eigenvalues))
+
+
+def test_domain_error_raised_inside_the_model_is_a_divergence_but_a_bare_valueerror_is_not():
+    task = _ts()
+
+    class Flaky(models.LRU):
+        """Raises ``exc`` from the loss from the third evaluation on; no domain_violation."""
+
+        domain_violation = None
+
+        def __init__(self, exc):
+            super().__init__(1, 3, 1)
+            self.exc, self.calls = exc, 0
+
+        def loss_and_grad_lti_target(self, *args, **kwargs):
+            self.calls += 1
+            if self.calls >= 3:
+                raise self.exc
+            return super().loss_and_grad_lti_target(*args, **kwargs)
+
+    h = train(Flaky(models.ParameterDomainError("nu left its domain")), task, optim.adam(1e-2), steps=10,
+              batch_size=2, rng=0)
+    assert h.diverged and h.diverged_at == 2 and h.steps_done == 2 and "nu left its domain" in h.diverged_reason
+    # a programming error (plain ValueError, or anything else) is never swallowed as a divergence
+    with pytest.raises(ValueError, match="a bug"):
+        train(Flaky(ValueError("a bug")), task, optim.adam(1e-2), steps=10, batch_size=2, rng=0)
+    with pytest.raises(KeyError):
+        train(Flaky(KeyError("bug")), task, optim.adam(1e-2), steps=10, batch_size=2, rng=0)
+
+
+def test_callback_can_mark_the_run_diverged():
+    task = _ts()
+
+    def by_string(step, params, loss):
+        return "loss plateau watchdog" if step == 3 else None
+
+    def by_exception(step, params, loss):
+        if step == 3:
+            raise Diverged("left the stable region")
+        return False
+
+    for cb, why in ((by_string, "loss plateau watchdog"), (by_exception, "left the stable region")):
+        h = train(models.LRU(1, 3, 1), task, optim.adam(1e-2), steps=20, batch_size=2, rng=0, callback=cb,
+                  eig_every=1)
+        assert h.diverged and h.diverged_reason == why
+        assert h.diverged_at == 4 and h.steps_done == 4  # the callback's step counts as done
+        assert np.all(np.isfinite(h.loss[:4])) and np.all(np.isnan(h.loss[4:]))
+        assert h.final_loss() == np.inf and h.eig_steps.tolist() == [0, 1, 2, 3]
+    # an empty string or a falsy value continues; True stops without divergence
+    h = train(models.LRU(1, 3, 1), task, optim.adam(1e-2), steps=5, batch_size=2, rng=0, callback=lambda *a: "")
+    assert h.steps_done == 5 and not h.diverged
+    # when the update also left the domain, the run diverged at that step with the callback's reason
+    m = models.DiagonalSSM(1, 3, 1, reparam="direct", lam_min=0.01, lam_max=0.02)
+    lf = tasks.LinearFunctional("exp", T=30, dt=0.1)
+    h = train(m, lf, optim.sgd(1e4), steps=5, batch_size=8, rng=0,
+              callback=lambda s, p, L: "w >= 0" if np.any(p["w"] >= 0) else None)
+    assert h.diverged and h.diverged_at == 0 and h.diverged_reason == "w >= 0"

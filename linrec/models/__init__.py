@@ -20,7 +20,7 @@ MinGRU, MinLSTM        Feng et al. 2024, parallel (scan) or sequential
 =====================  ===============================================================
 """
 
-from linrec.models.base import LTIModel, Model
+from linrec.models.base import LTIModel, Model, ParameterDomainError
 from linrec.models.linear import LRU, BlockDiagonal, DenseLinear, DiagonalSSM, LinearDiagonal
 from linrec.models.minrnn import MinGRU, MinLSTM
 from linrec.models.nonlinear import GRU, LSTM, ElmanRNN
@@ -28,6 +28,7 @@ from linrec.models.nonlinear import GRU, LSTM, ElmanRNN
 __all__ = [
     "Model",
     "LTIModel",
+    "ParameterDomainError",
     "LinearDiagonal",
     "LRU",
     "DiagonalSSM",

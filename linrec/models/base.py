@@ -11,7 +11,11 @@ that optimizers, sweeps and gradient checks handle every model the same way:
   with exact gradients from a hand-written backward pass;
 - ``param_groups``: parameter name -> group (``"recurrent"``, ``"input"``, ``"output"``,
   ``"gate"``), used for per-group learning rates and diagnostics;
-- ``eigenvalues(params)``: the recurrence's eigenvalues where that is meaningful (else None).
+- ``eigenvalues(params)``: the recurrence's eigenvalues where that is meaningful (else None);
+- ``domain_violation(params) -> str`` and ``check_domain(params)``: whether the parameters lie
+  in the domain of the model's maps (e.g. w < 0 for the continuous "direct" map). Evaluating a
+  model outside it raises :class:`ParameterDomainError` (a ``ValueError``), which
+  :func:`linrec.train.train` turns into a divergence after the first step.
 
 Linear time-invariant models (:class:`LTIModel`) add ``impulse_response(params, T)`` and
 ``population_loss_and_grad(params, k_target)``, and by default evaluate the zero-initial-state
@@ -27,7 +31,30 @@ from linrec._validation import check_choice, check_positive_int
 from linrec.models.conv import _direct_dk, _direct_forward, _fft_dk, _fft_forward
 from linrec.models.losses import loss_and_dy
 
-__all__ = ["Model", "LTIModel"]
+__all__ = ["Model", "LTIModel", "ParameterDomainError"]
+
+
+class ParameterDomainError(ValueError):
+    """Parameters lie outside the domain of a model's map (e.g. w >= 0 for the continuous
+    ``"direct"`` map, where the zero-order hold is undefined).
+
+    Raised by :meth:`Model.check_domain` and by models evaluated at such parameters. During
+    training this is a divergence, not a programming error: :func:`linrec.train.train` catches
+    exactly this class (never a bare ``ValueError``) after the first step and marks the run
+    diverged with the message as its reason.
+
+    Examples
+    --------
+    >>> from linrec.models import DiagonalSSM
+    >>> m = DiagonalSSM(1, 2, 1, reparam="direct")
+    >>> p = m.init(0)
+    >>> p["w"][0] = 0.5
+    >>> try:
+    ...     m.check_domain(p)
+    ... except ParameterDomainError as exc:
+    ...     print(isinstance(exc, ValueError), "domain" in str(exc))
+    True True
+    """
 
 
 class Model:
@@ -86,6 +113,58 @@ class Model:
             (N,) eigenvalues of the state-transition matrix for linear models.
         """
         return None
+
+    def domain_violation(self, params) -> str:
+        """Describe why ``params`` lie outside the model's domain ("" if they lie inside).
+
+        The domain is that of the model's maps (e.g. w < 0 for the continuous ``"direct"``
+        map, ν in [0, 1) for the complex ``"polar"`` map); unconstrained models (the default)
+        accept every value. Finiteness is not part of the domain (the training loop checks it
+        separately).
+
+        Parameters
+        ----------
+        params : dict of str to numpy.ndarray
+            Model parameters.
+
+        Returns
+        -------
+        str
+            Empty if every parameter lies in its domain, else a message naming the parameter,
+            the domain and an offending value.
+
+        Examples
+        --------
+        >>> from linrec.models import ElmanRNN
+        >>> m = ElmanRNN(1, 2, 1)
+        >>> m.domain_violation(m.init(0))
+        ''
+        """
+        return ""
+
+    def check_domain(self, params) -> None:
+        """Raise :class:`ParameterDomainError` if ``params`` lie outside the model's domain.
+
+        Parameters
+        ----------
+        params : dict of str to numpy.ndarray
+            Model parameters.
+
+        Raises
+        ------
+        ParameterDomainError
+            With the message of :meth:`domain_violation`.
+
+        Examples
+        --------
+        >>> from linrec.models import DiagonalSSM
+        >>> m = DiagonalSSM(1, 2, 1, reparam="direct")
+        >>> m.check_domain(m.init(0)) is None
+        True
+        """
+        why = self.domain_violation(params)
+        if why:
+            raise ParameterDomainError(why)
 
     # --- shared -------------------------------------------------------------------------
     def _check_params(self, params) -> dict:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from linrec._validation import as_rng, check_choice, check_positive_int
-from linrec.models.base import LTIModel
+from linrec.models.base import LTIModel, ParameterDomainError
 
 __all__ = ["LinearDiagonal", "LRU", "DiagonalSSM", "DenseLinear", "BlockDiagonal"]
 
@@ -39,6 +39,18 @@ def _powers(lam: np.ndarray, T: int) -> np.ndarray:
         if filled < T:
             base = base * base
     return P
+
+
+def _outside(name: str, x: np.ndarray, interval, what: str) -> str:
+    """"" if every entry of x lies in ``interval`` (a :class:`linrec.reparam.Interval`), else a
+    message naming the parameter, the interval and the first offending value."""
+    ok = interval.contains(x)
+    if np.all(ok):
+        return ""
+    idx = np.flatnonzero(~np.asarray(ok).ravel())
+    val = float(np.real(np.asarray(x).ravel()[idx[0]]))
+    return (f"{name} must lie in {interval} ({what}); got {name}[{idx[0]}] = {val!r} "
+            f"({idx.size} of {np.size(x)} entries outside)")
 
 
 class _DiagonalCore(LTIModel):
@@ -174,11 +186,16 @@ class LinearDiagonal(_DiagonalCore):
         from linrec.reparam import complex_reparam, reparam
 
         self._map = None
+        self._domain = None  # (param, Interval, description) of a map whose domain is restricted
         if self.lam_param != "direct":
             if self.complex:
                 self._map = complex_reparam("lru" if self.lam_param == "exp" else self.lam_param)
+                dom, par = self._map.nu_domain, "nu"
             else:
                 self._map = reparam(self.lam_param, time="discrete")
+                dom, par = self._map.domain, "w"
+            if np.isfinite(dom.low) or np.isfinite(dom.high):
+                self._domain = (par, dom, f"domain of the {self._map.name!r} map")
         groups = {}
         if self.complex:
             groups.update({"lam_re": "recurrent", "lam_im": "recurrent"} if self.lam_param == "direct"
@@ -225,6 +242,40 @@ class LinearDiagonal(_DiagonalCore):
             p["D"] = g.standard_normal((dout, din)) / np.sqrt(din)
         return p
 
+    def domain_violation(self, params):
+        """Describe why ``params`` lie outside the eigenvalue map's domain ("" if inside).
+
+        Only the complex ``"polar"`` map (ν in [0, 1)) restricts its parameter; the other maps
+        accept every real value.
+
+        Parameters
+        ----------
+        params : dict of str to numpy.ndarray
+            Model parameters.
+
+        Returns
+        -------
+        str
+            Empty, or a message naming the parameter, its domain and an offending value.
+
+        Examples
+        --------
+        >>> m = LinearDiagonal(1, 2, 1, lam_param="polar")
+        >>> p = m.init(0)
+        >>> m.domain_violation(p)
+        ''
+        >>> p["nu"][1] = 1.5
+        >>> m.domain_violation(p).startswith("nu must lie in [0.0, 1.0)")
+        True
+        """
+        return self._domain_msg(self._check_params(params))
+
+    def _domain_msg(self, p) -> str:
+        if self._domain is None:
+            return ""
+        par, dom, what = self._domain
+        return _outside(par, p[par], dom, what)
+
     def _nu_theta(self, lam):
         """Invert the complex map at initialisation (phases taken in (0, 2 pi), moduli >= 1e-6)."""
         r = np.maximum(np.abs(lam), 1e-6)
@@ -237,6 +288,9 @@ class LinearDiagonal(_DiagonalCore):
         return nu, np.angle(lam) / -np.expm1(-np.exp(nu))
 
     def _lam(self, p):
+        why = self._domain_msg(p)  # p may be partial here (init)
+        if why:
+            raise ParameterDomainError(why)
         if self.complex:
             if self.lam_param == "direct":
                 return p["lam_re"] + 1j * p["lam_im"], None
@@ -366,9 +420,11 @@ class DiagonalSSM(LinearDiagonal):
         Number of modes.
     output_dim : int
         Output channels.
-    reparam : str, optional
+    reparam : str or linrec.reparam.Reparam, optional
         Continuous-time map of :func:`linrec.reparam.reparam`: ``"direct"``, ``"exp"``,
-        ``"softplus"`` or ``"best"`` (param ``w``).
+        ``"softplus"`` or ``"best"`` (param ``w``), or a continuous-time
+        :class:`~linrec.reparam.Reparam` built with :func:`linrec.reparam.reparam` (e.g.
+        ``reparam("best", a=1.0, b=0.1)``).
     delta : float or array_like, optional
         ZOH step(s) Delta > 0 (fixed).
     lam_min, lam_max : float, optional
@@ -381,6 +437,10 @@ class DiagonalSSM(LinearDiagonal):
         Include D.
     path : {"auto", "conv", "scan"}, optional
         Evaluation path.
+    reparam_kwargs : dict, optional
+        Parameters of the map passed to :func:`linrec.reparam.reparam` with a map name: ``a``
+        and ``b`` of ``"best"``, f(w) = -1/(a w^2 + b) (default a = 1, b = 1/2; StableSSM's
+        experiments use b = 0.1). Not allowed with a :class:`~linrec.reparam.Reparam` object.
 
     Notes
     -----
@@ -396,18 +456,36 @@ class DiagonalSSM(LinearDiagonal):
     >>> mc = DiagonalSSM(1, 4, 1, complex=True)
     >>> bool(np.all(np.abs(mc.eigenvalues(mc.init(0))) < 1))
     True
+    >>> mb = DiagonalSSM(1, 2, 1, reparam="best", reparam_kwargs={"b": 0.1})
+    >>> mb.reparam_map.b, float(mb.reparam_map.range.low)
+    (0.1, -10.0)
     """
 
-    def __init__(self, input_dim, hidden, output_dim, *, reparam: str = "exp", delta=0.1,
+    def __init__(self, input_dim, hidden, output_dim, *, reparam="exp", delta=0.1,
                  lam_min: float = 0.1, lam_max: float = 10.0, complex: bool = False, feedthrough: bool = True,
-                 path: str = "auto"):
+                 path: str = "auto", reparam_kwargs=None):
         LTIModel.__init__(self, input_dim, hidden, output_dim, path=path)
+        from linrec.reparam import Reparam
         from linrec.reparam import reparam as _reparam
 
         self.complex = bool(complex)
         self.complex_state = self.complex
-        self.reparam = check_choice(reparam, "reparam", ("direct", "exp", "softplus", "best"))
-        self._cmap = _reparam(self.reparam, time="continuous")
+        names = ("direct", "exp", "softplus", "best")
+        if isinstance(reparam, Reparam):
+            if reparam_kwargs:
+                raise ValueError("reparam_kwargs must be empty when reparam is a Reparam object (its a, b are set)")
+            if reparam.time != "continuous":
+                raise ValueError(f"reparam must be a continuous-time map; got time={reparam.time!r}")
+            self.reparam = check_choice(reparam.name, "reparam", names)
+            self._cmap = reparam
+        else:
+            self.reparam = check_choice(reparam, "reparam", names)
+            kw = {} if reparam_kwargs is None else dict(reparam_kwargs)
+            if set(kw) - {"a", "b"}:
+                raise ValueError(f"reparam_kwargs accepts only 'a' and 'b'; got {sorted(kw)}")
+            if kw and self.reparam != "best":
+                raise ValueError(f"reparam_kwargs (a, b) apply only to the 'best' map; got reparam={self.reparam!r}")
+            self._cmap = _reparam(self.reparam, time="continuous", **kw)
         d = np.asarray(delta, dtype=np.float64)
         if np.any(d <= 0) or not np.all(np.isfinite(d)):
             raise ValueError(f"delta must be positive and finite; got {delta!r}")
@@ -426,7 +504,40 @@ class DiagonalSSM(LinearDiagonal):
             self.param_groups["D"] = "output"
 
     def __repr__(self) -> str:
-        return f"DiagonalSSM({self.input_dim}, {self.hidden}, {self.output_dim}, reparam={self.reparam!r})"
+        extra = f", reparam_kwargs={{'a': {self._cmap.a!r}, 'b': {self._cmap.b!r}}}" if self.reparam == "best" else ""
+        return f"DiagonalSSM({self.input_dim}, {self.hidden}, {self.output_dim}, reparam={self.reparam!r}{extra})"
+
+    @property
+    def reparam_map(self):
+        """The continuous-time map lam_c = f(w) (a :class:`linrec.reparam.Reparam`)."""
+        return self._cmap
+
+    def domain_violation(self, params):
+        """Describe why ``w`` lies outside the map's domain ("" if inside).
+
+        Only the ``"direct"`` map restricts w (w < 0: a stable continuous-time mode; at w >= 0
+        the zero-order hold of the model is undefined).
+
+        Parameters
+        ----------
+        params : dict of str to numpy.ndarray
+            Model parameters.
+
+        Returns
+        -------
+        str
+            Empty, or a message naming ``w``, the domain and an offending value.
+
+        Examples
+        --------
+        >>> m = DiagonalSSM(1, 2, 1, reparam="direct")
+        >>> p = m.init(0)
+        >>> p["w"][1] = 0.0
+        >>> m.domain_violation(p)
+        "w must lie in (-inf, 0.0) (domain of the continuous 'direct' map); got w[1] = 0.0 (1 of 2 entries outside)"
+        """
+        w = self._check_params(params)["w"]
+        return _outside("w", w, self._cmap.domain, f"domain of the continuous {self.reparam!r} map")
 
     def init(self, rng=None):
         """Draw w from log-uniform decay rates; B ~ N(0, 1/d_in), C ~ N(0, 1/N) (complex: halved variance
@@ -453,12 +564,15 @@ class DiagonalSSM(LinearDiagonal):
     def continuous_eigenvalues(self, params):
         """lam_c = f(w) (+ i theta)."""
         p = self._check_params(params)
+        self.check_domain(p)
         lam = self._cmap.f(p["w"])
         return lam + 1j * p["theta"] if self.complex else lam
 
     def _effective(self, p):
         from linrec.reparam import zoh
 
+        if self.reparam == "direct":  # the only map with a restricted domain
+            self.check_domain(p)
         lam_c = self._cmap.f(p["w"])
         if self.complex:
             lam_c = lam_c + 1j * p["theta"]
