@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ import numpy as np
 
 __all__ = [
     "atomic_write_bytes",
+    "remove_stale_temporaries",
     "save_arrays",
     "load_arrays",
     "save_figure",
@@ -67,6 +70,72 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
             os.unlink(tmp)
         raise
     return path
+
+
+# the temporary names of atomic_write_bytes: mkstemp(prefix=".<name>.", suffix=".tmp") appends 8
+# characters from [a-z0-9_] (tempfile's name sequence) -> ".<name>.<8 chars>.tmp"
+_TEMP_NAME = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
+
+
+def remove_stale_temporaries(directory: str | os.PathLike, older_than: float = 600.0) -> list[Path]:
+    """Delete temporary files that an interrupted :func:`atomic_write_bytes` left in a directory.
+
+    A writer killed between creating its temporary file and ``os.replace`` (e.g. by SIGKILL)
+    leaves a hidden ``.<name>.<8 random characters>.tmp`` next to the destination; the
+    destination itself is never corrupt. This removes such files, and only those: regular files
+    directly in ``directory`` (not recursive) whose name matches that pattern and whose last
+    modification is at least ``older_than`` seconds ago, so that a write in progress in
+    another process (which takes well under a second: the content is serialised in memory and
+    written in one call) is left alone.
+
+    Parameters
+    ----------
+    directory : str or path-like
+        Directory to clean. A missing directory is not an error (nothing to remove).
+    older_than : float, optional
+        Minimum age in seconds (by modification time) of a temporary file to remove (default
+        600, ten minutes; 0 removes every matching file).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The removed files, sorted.
+
+    Raises
+    ------
+    ValueError
+        If ``older_than`` is negative or not finite.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in (".run.npz.k3x9_a0q.tmp", "run.npz", ".notes.tmp", "keep.tmp"):
+    ...     _ = (d / name).write_bytes(b"")
+    >>> [p.name for p in remove_stale_temporaries(d, older_than=0)]
+    ['.run.npz.k3x9_a0q.tmp']
+    >>> sorted(p.name for p in d.iterdir())
+    ['.notes.tmp', 'keep.tmp', 'run.npz']
+    """
+    older_than = float(older_than)
+    if not (older_than >= 0 and np.isfinite(older_than)):
+        raise ValueError(f"older_than must be a finite number of seconds >= 0; got {older_than!r}")
+    directory = Path(directory)
+    if not directory.is_dir():
+        return []
+    cutoff = time.time() - older_than
+    removed = []
+    for entry in os.scandir(directory):
+        if not _TEMP_NAME.fullmatch(entry.name):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False) or entry.stat(follow_symlinks=False).st_mtime > cutoff:
+                continue
+            os.unlink(entry.path)
+        except FileNotFoundError:  # its writer finished (os.replace) or another cleaner removed it
+            continue
+        removed.append(Path(entry.path))
+    return sorted(removed)
 
 
 def _jsonable(obj: Any) -> Any:

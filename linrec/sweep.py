@@ -259,8 +259,13 @@ def load_sweep(configs, directory, *, seeds: int = 1, base_seed: int = 0, seed_b
 
 def run_sweep(fn: Callable[[dict, np.random.Generator], Any], configs, directory, *, seeds: int = 1,
               base_seed: int = 0, seed_by: str = "run", executor: Executor | None = None,
-              progress: Callable[[int, int, Run], None] | bool | None = None) -> SweepResult:
+              progress: Callable[[int, int, Run], None] | bool | None = None,
+              stale_after: float | None = 600.0) -> SweepResult:
     """Run every (configuration, seed) that has no finished result yet; save each atomically.
+
+    It first removes the hidden temporary files (``.<name>.<random>.tmp``) that a writer killed
+    mid-write left in ``directory`` (:func:`linrec.io.remove_stale_temporaries`); finished
+    results are never touched.
 
     Parameters
     ----------
@@ -281,6 +286,9 @@ def run_sweep(fn: Callable[[dict, np.random.Generator], Any], configs, directory
         None runs serially in this process.
     progress : callable or bool, optional
         ``progress(done, total, run)`` after each finished run; True prints a line per run.
+    stale_after : float or None, optional
+        Age in seconds from which a leftover temporary file counts as stale and is removed at
+        the start (default 600; a live write lasts well under a second); None keeps them.
 
     Returns
     -------
@@ -298,6 +306,8 @@ def run_sweep(fn: Callable[[dict, np.random.Generator], Any], configs, directory
     (True, 4, 0)
     """
     runs = plan(configs, seeds=seeds, base_seed=base_seed, seed_by=seed_by)
+    if stale_after is not None:
+        _io.remove_stale_temporaries(directory, older_than=stale_after)
     results, errors, computed = {}, {}, []
     pending = []
     for r in runs:

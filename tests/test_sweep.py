@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -12,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from linrec.io import load_arrays
+from linrec.io import load_arrays, remove_stale_temporaries
 from linrec.sweep import expand_grid, load_sweep, plan, run_sweep, summarize
 from linrec.train import run_config
 
@@ -133,3 +134,54 @@ def test_progress_callback_and_printing(tmp_path, capsys):
     assert calls == [(1, 2), (2, 2)]
     run_sweep(run_config, _configs(), tmp_path / "b", seeds=1, progress=True)
     assert "2/2 runs done" in capsys.readouterr().out
+
+
+def _age(path, seconds):
+    t = time.time() - seconds
+    os.utime(path, (t, t))
+
+
+def test_remove_stale_temporaries(tmp_path):
+    # the names atomic_write_bytes really uses: mkstemp(prefix=".<name>.", suffix=".tmp")
+    fd, real = tempfile.mkstemp(prefix=".cfg-1.npz.", suffix=".tmp", dir=tmp_path)
+    os.close(fd)
+    stale = [Path(real), tmp_path / ".run.json.abc_0123.tmp"]
+    fresh = tmp_path / ".run.npz.zzzzzzzz.tmp"  # a write in progress elsewhere
+    keep = [tmp_path / n for n in ("run.npz", ".run.npz.tmp", "x.abcdefgh.tmp", ".run.npz.ABCDEFGH.tmp",
+                                   ".run.npz.abc.tmp", ".run.npz.abcdefgh.tmp.bak")]
+    for p in stale + [fresh] + keep:
+        p.write_bytes(b"partial")
+    sub = tmp_path / ".dir.abcdefgh.tmp"  # a directory with a matching name is not a file
+    sub.mkdir()
+    for p in stale + keep + [sub]:
+        _age(p, 3600)
+    removed = remove_stale_temporaries(tmp_path, older_than=600)
+    assert removed == sorted(stale)
+    assert not any(p.exists() for p in stale) and fresh.exists() and sub.is_dir()
+    assert all(p.exists() for p in keep)
+    assert remove_stale_temporaries(tmp_path, older_than=0) == [fresh]  # 0: any age
+    assert remove_stale_temporaries(tmp_path / "missing") == []
+    with pytest.raises(ValueError, match="older_than"):
+        remove_stale_temporaries(tmp_path, older_than=-1)
+    with pytest.raises(ValueError, match="older_than"):
+        remove_stale_temporaries(tmp_path, older_than=float("nan"))
+
+
+def test_run_sweep_removes_stale_temporaries_at_start(tmp_path):
+    out = tmp_path / "sweep"
+    first = run_sweep(run_config, _configs(), out, seeds=1)
+    names = sorted(p.name for p in out.iterdir())
+    stale = out / f".{names[0]}.q1w2e3r4.tmp"  # left by a writer killed mid-write
+    fresh = out / f".{names[1]}.a1s2d3f4.tmp"  # a concurrent writer's file, seconds old
+    stale.write_bytes(b"\x00" * 10)
+    fresh.write_bytes(b"\x00" * 10)
+    _age(stale, 3600)
+    again = run_sweep(run_config, _configs(), out, seeds=1)
+    assert again.complete and again.computed == [] and not stale.exists() and fresh.exists()
+    for i in first.results:  # finished results untouched
+        np.testing.assert_array_equal(again.results[i][0]["loss"], first.results[i][0]["loss"])
+    _age(fresh, 3600)
+    run_sweep(run_config, _configs(), out, seeds=1, stale_after=None)  # disabled
+    assert fresh.exists()
+    run_sweep(run_config, _configs(), out, seeds=1, stale_after=1800)
+    assert not fresh.exists() and sorted(p.name for p in out.iterdir()) == names
