@@ -69,7 +69,7 @@ relative error at most :math:`\sqrt2\gamma_2`), and
 For real data that is :math:`|\hat h_t - h_t| \lesssim (t+1)\,\varepsilon\, S_t`: the
 :math:`\kappa` of the contract is :math:`t + 1` (in units of machine epsilon), a worst case
 that the measured errors (which grow like :math:`\sqrt t` in practice) stay far below.
-``tests/test_scan.py`` checks it against an exact rational reference (``fractions``) and
+``tests/test_scan_accuracy.py`` checks it against an exact rational reference (``fractions``) and
 mpmath.
 
 References
