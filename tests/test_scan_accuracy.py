@@ -93,15 +93,15 @@ CASES = list(_cases(np.random.default_rng(2024)))
 LAYOUTS = {"blocks": (7, 8 * 7 * 3 * 4 * 2), "recursive": (3, 16 * 3 * 3 * 70)}
 
 
-@pytest.mark.parametrize("layout", list(LAYOUTS))
+METHOD_LAYOUTS = [(m, "blocks") for m in LINEAR_METHODS] + [("chunked", "recursive")]
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-@pytest.mark.parametrize("method", LINEAR_METHODS)
+@pytest.mark.parametrize("method,layout", METHOD_LAYOUTS, ids=[f"{m}-{lay}" for m, lay in METHOD_LAYOUTS])
 def test_accuracy_contract_exact_rational(case, method, layout, monkeypatch):
     name, a, b, h0 = case
     if method == "lfilter" and np.ndim(a) == 2:
         pytest.skip("lfilter needs a time-invariant a")
-    if layout != "blocks" and method not in ("chunked",):
-        pytest.skip("the layout only concerns the chunked method")
     chunk, block = LAYOUTS[layout]
     monkeypatch.setattr(scan_mod, "_CHUNK", chunk)
     monkeypatch.setattr(scan_mod, "_BLOCK_BYTES", block)
