@@ -145,7 +145,8 @@ NONLIN = {
     "minlstm_nonorm": (lambda: models.MinLSTM(DIN, 3, DOUT, normalize=False), False),
     "minlstm_seq_linear": (lambda: models.MinLSTM(DIN, 3, DOUT, mode="sequential", positive=False), False),
     "mingru_2layers": (lambda: models.MinGRU(DIN, 3, DOUT, layers=2), False),
-    "mingru_chunked": (lambda: models.MinGRU(DIN, 3, DOUT, scan_method="chunked"), False),
+    "mingru_log": (lambda: models.MinGRU(DIN, 3, DOUT, scan_method="log"), False),
+    "minlstm_log": (lambda: models.MinLSTM(DIN, 3, DOUT, scan_method="log"), False),
     "minlstm_3layers_residual": (lambda: models.MinLSTM(DIN, 3, DOUT, layers=3, residual=True), False),
 }
 
@@ -180,19 +181,43 @@ def test_cross_entropy_gradient_through_a_model():
     assert cross_entropy(z, target, mask)[0] == pytest.approx(L)
 
 
-@pytest.mark.parametrize("cls,kw", [(models.MinGRU, {}), (models.MinLSTM, {}), (models.MinLSTM, {"normalize": False}),
-                                    (models.MinGRU, {"positive": False})])
-def test_minrnn_parallel_equals_sequential_with_h0(cls, kw):
+@pytest.mark.parametrize("cls,kw,method", [
+    (cls, kw, method)
+    for cls, kw in ((models.MinGRU, {}), (models.MinLSTM, {}), (models.MinLSTM, {"normalize": False}),
+                    (models.MinGRU, {"positive": False}))
+    for method in (None, "log", "chunked", "tree")
+    if not (method == "log" and kw.get("positive") is False)])  # log space needs a candidate >= 0
+def test_minrnn_parallel_equals_sequential_with_h0(cls, kw, method):
     rng = np.random.default_rng(11)
-    par, seq = cls(3, 5, 2, **kw), cls(3, 5, 2, mode="sequential", **kw)
+    par, seq = cls(3, 5, 2, scan_method=method, **kw), cls(3, 5, 2, mode="sequential", **kw)
     p = par.init(rng)
     x = rng.standard_normal((200, 4, 3))
-    for h0 in (None, np.abs(rng.standard_normal((4, 5))), rng.standard_normal((4, 5))):
+    h0s = [None, np.abs(rng.standard_normal((4, 5))), rng.standard_normal((4, 5))]
+    for h0 in h0s[:2] if method == "log" else h0s:  # log space: non-negative h0 only
         y1, h1 = par.forward(p, x, h0, return_states=True)
         y2, h2 = seq.forward(p, x, h0, return_states=True)
         # O(T eps) rounding of a contraction (|a| < 1) relative to the state scale
         np.testing.assert_allclose(h1, h2, rtol=1e-11, atol=1e-12)
         np.testing.assert_allclose(y1, y2, rtol=1e-11, atol=1e-12)
+
+
+@pytest.mark.parametrize("cls", [models.MinGRU, models.MinLSTM])
+def test_minrnn_default_scan_is_chunked(cls):
+    # the default parallel scan is the chunked one (faster and more accurate on a CPU than the
+    # log-space scan, see linrec.models.minrnn); "log" stays available and agrees to rounding
+    m = cls(3, 4, 1)
+    assert m.scan_method == "chunked" and cls(3, 4, 1, scan_method=None).scan_method == "chunked"
+    p = m.init(0)
+    x = np.random.default_rng(2).standard_normal((300, 2, 3))
+    h0 = np.full((2, 4), -0.5)  # a negative initial state: the log-space scan does not apply
+    y = m.forward(p, x, h0)
+    np.testing.assert_array_equal(y, cls(3, 4, 1, scan_method="chunked").forward(p, x, h0))
+    with pytest.raises(ValueError):
+        cls(3, 4, 1, scan_method="log").forward(p, x, h0)
+    # O(T eps) relative rounding of both scans on a contraction
+    np.testing.assert_allclose(cls(3, 4, 1, scan_method="log").forward(p, x), m.forward(p, x), rtol=1e-11, atol=1e-13)
+    with pytest.raises(ValueError, match="scan_method"):
+        cls(3, 4, 1, scan_method="fft")
 
 
 def test_minlstm_normalised_gates_sum_to_one():
