@@ -21,7 +21,8 @@ decides whether the same computation "is" 1.0x or 1.5x the fastest.
 Skipped (runtime bound): ``sequential`` at T = 1e6 (1e6 Python-level steps, ~3 s a call); for
 T * width >= 1e7 ``log`` (a transcendental-bound reference, 5-10 s a call), ``tree`` (reference,
 log2(T) levels of strided temporaries, 0.5-4 s a call) and ``lfilter`` for width >= 1024 (one
-compiled filter per channel, 1-8 s a call); ``log`` is defined for positive reals only. Run with
+compiled filter per channel, 1-8 s a call) or complex128 (as float64 at twice the cost); ``log``
+is defined for positive reals only. Run with
 OPENBLAS_NUM_THREADS=1 (``make bench`` sets it); the whole run takes about 2-3 minutes on 2 cores.
 
 Usage: ``python bench/bench_scan.py [--rounds R] [--only T,width]``.
@@ -63,6 +64,8 @@ def _skip(method: str, T: int, W: int, dtype: str, invariant: bool) -> str | Non
         return "reference; log2(T) levels of strided temporaries (0.5-4 s a call)"
     if method == "lfilter" and big and W >= 1024:
         return "one compiled filter per channel (1-8 s a call)"
+    if method == "lfilter" and big and dtype == "complex128":
+        return "as float64 at twice the cost (~2.5 s a call)"
     return None
 
 
@@ -160,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     for T, W in shapes:
         for dtype in ("float64", "complex128"):
             for invariant in (True, False):
-                rounds = args.rounds or (5 if T * W >= 10**7 else 15)
+                rounds = args.rounds or (7 if T * W >= 10**7 else 15)
                 rows = bench_case(T, W, dtype, invariant, rounds, rng)
                 auto = select_method(T, W, invariant, np.dtype(dtype))
                 for r in rows:
