@@ -232,6 +232,12 @@ class TeacherStudent:
         return self._k.copy()
 
     @property
+    def input_variance(self) -> float:
+        """Variance of each input entry (1): the expected ``"mse"`` loss of a linear time-invariant
+        model is this times its unit-variance white-noise population loss (Gaussian inputs)."""
+        return 1.0
+
+    @property
     def lti_target(self) -> bool:
         """The target is the causal filter k* * x of the inputs (lets training fuse the FFTs)."""
         return True
@@ -335,6 +341,22 @@ class LinearFunctional:
         Time step.
     params : dict, optional
         Keyword arguments of :func:`memory_kernel`.
+    input_std : float, optional
+        Standard deviation of the inputs (default None: dt, i.e. x = dt * N(0, 1), the Riemann
+        sum's quadrature weight folded into the input sampled from N(0, 1)).
+
+    Notes
+    -----
+    Population loss. With x_t = sigma z_t (z i.i.d. N(0, 1), sigma = ``input_std``) and a model
+    of impulse response k, the error e_t = sum_{s<=t} (k_s - rho(s dt)) x_{t-s} has
+    E e_t^2 = sigma^2 sum_{s<=t} (k_s - rho(s dt))^2, so the expected ``"mse"`` loss is
+
+        L = sigma^2 / (2T) sum_{s=0}^{T-1} (T - s) (k_s - rho(s dt))^2
+
+    (:meth:`population_loss`): ``input_variance`` = sigma^2 (dt^2 by default) times the
+    unit-variance population loss of :meth:`linrec.models.LTIModel.population_loss_and_grad`.
+    ``train(..., objective="population")`` minimises exactly this L, the expectation of the
+    sampled loss (tested by Monte Carlo in ``tests/test_tasks.py``).
 
     Examples
     --------
@@ -348,6 +370,7 @@ class LinearFunctional:
     T: int
     dt: float = 0.1
     params: dict = field(default_factory=dict)
+    input_std: float | None = None
     loss: str = field(default="mse", init=False)
     input_dim: int = field(default=1, init=False)
     output_dim: int = field(default=1, init=False)
@@ -356,6 +379,11 @@ class LinearFunctional:
         object.__setattr__(self, "T", check_positive_int(self.T, "T"))
         if not self.dt > 0:
             raise ValueError(f"dt must be > 0; got {self.dt!r}")
+        std = self.dt if self.input_std is None else self.input_std
+        if isinstance(std, bool) or not isinstance(std, (int, float, np.integer, np.floating)) or not (
+                0 < std < np.inf):
+            raise ValueError(f"input_std must be a positive finite number or None; got {self.input_std!r}")
+        object.__setattr__(self, "_std", float(std))
         rho = memory_kernel(self.kernel, self.dt * np.arange(self.T), **self.params)
         object.__setattr__(self, "_k", rho.reshape(self.T, 1, 1))
 
@@ -364,12 +392,51 @@ class LinearFunctional:
         return self._k.copy()
 
     @property
+    def input_variance(self) -> float:
+        """Variance sigma^2 of each input entry (``input_std``^2; dt^2 by default).
+
+        The expected ``"mse"`` loss of a linear time-invariant model is this times its
+        unit-variance white-noise population loss (see the class Notes).
+        """
+        return self._std**2
+
+    def population_loss(self, k) -> float:
+        """Exact expectation of the sampled ``"mse"`` loss of a model with impulse response ``k``.
+
+        Parameters
+        ----------
+        k : array_like, shape (T, 1, 1) or (T,)
+            The model's impulse response over the task's horizon (e.g.
+            ``model.impulse_response(params, task.T)``).
+
+        Returns
+        -------
+        float
+            L = sigma^2 / (2T) sum_{s=0}^{T-1} (T - s) (k_s - rho(s dt))^2, the mean over
+            inputs x = sigma N(0, 1) (sigma = dt by default) of the loss
+            1/(2T) sum_t (y_t - y*_t)^2 (the batch mean of the ``"mse"`` loss); what
+            ``train(..., objective="population")`` minimises.
+
+        Examples
+        --------
+        >>> task = LinearFunctional("exp", T=3, dt=0.5, params={"tau": 1.0})
+        >>> round(task.population_loss(np.zeros(3)), 6)  # dt^2/(2T) (3 + 2 e^-1 + e^-2)
+        0.161296
+        """
+        from linrec.memory import population_loss
+
+        k = np.asarray(k, dtype=np.float64).reshape(-1, 1, 1)
+        if k.shape[0] != self.T:
+            raise ValueError(f"k must have {self.T} lags (T, 1, 1); got shape {np.shape(k)}")
+        return self.input_variance * float(population_loss(k, self._k))
+
+    @property
     def lti_target(self) -> bool:
         """The target is the causal filter k* * x of the inputs."""
         return True
 
     def sample(self, rng, batch_size: int, *, targets: bool = True) -> Batch:
-        """Draw inputs dt * N(0, 1) and the functional's outputs.
+        """Draw inputs dt * N(0, 1) (``input_std`` * N(0, 1)) and the functional's outputs.
 
         Parameters
         ----------
@@ -387,11 +454,12 @@ class LinearFunctional:
         """
         g = as_rng(rng)
         B = check_positive_int(batch_size, "batch_size")
-        x = self.dt * g.standard_normal((self.T, B, 1))
+        x = self._std * g.standard_normal((self.T, B, 1))
         return Batch(x, causal_conv(x, self._k) if targets else None, np.ones(self.T, dtype=bool))
 
 
-def delayed_bump(T: int, delay: float, *, width: float = 1.0, dt: float = 0.1) -> LinearFunctional:
+def delayed_bump(T: int, delay: float, *, width: float = 1.0, dt: float = 0.1,
+                 input_std: float | None = 1.0) -> LinearFunctional:
     """Linear functional whose memory is a Gaussian bump at a delay (plateau studies, Li et al. 2021).
 
     Parameters
@@ -404,6 +472,12 @@ def delayed_bump(T: int, delay: float, *, width: float = 1.0, dt: float = 0.1) -
         Width of the bump.
     dt : float, optional
         Time step.
+    input_std : float or None, optional
+        Standard deviation of the inputs. Default 1: unit-variance white noise, so that the
+        expected loss (``train(..., objective="population")``) is the unit-variance population
+        loss 1/(2T) sum_s (T - s) (k_s - rho(s dt))^2 for which the plateau theory of
+        :mod:`linrec.experiments.li2021_curse_of_memory` is written. None: dt, the
+        :class:`LinearFunctional` convention x = dt * N(0, 1) (the loss is then dt^2 times it).
 
     Returns
     -------
@@ -413,10 +487,10 @@ def delayed_bump(T: int, delay: float, *, width: float = 1.0, dt: float = 0.1) -
     Examples
     --------
     >>> task = delayed_bump(100, 5.0, dt=0.1)
-    >>> int(np.argmax(task.impulse_response()[:, 0, 0]))
-    50
+    >>> int(np.argmax(task.impulse_response()[:, 0, 0])), task.input_variance
+    (50, 1.0)
     """
-    return LinearFunctional("bump", T, dt, {"t0": float(delay), "width": float(width)})
+    return LinearFunctional("bump", T, dt, {"t0": float(delay), "width": float(width)}, input_std=input_std)
 
 
 @dataclass(frozen=True)

@@ -275,11 +275,12 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
     params : dict, optional
         Initial parameters (default ``model.init(rng)``). Not modified.
     objective : {"sample", "population"}, optional
-        ``"sample"``: the task's loss on a fresh batch; ``"population"``: the exact white-noise
-        population loss against ``task.impulse_response()`` (linear time-invariant models; it is
-        the expectation of the sample loss for unit-variance inputs, so for a
-        :class:`~linrec.tasks.LinearFunctional`, whose inputs are dt * N(0, 1), the sample loss
-        has expectation dt^2 times it).
+        ``"sample"``: the task's loss on a fresh batch; ``"population"``: its expectation over
+        the task's white-noise inputs, exactly: ``task.input_variance`` (1 for
+        :class:`~linrec.tasks.TeacherStudent`, dt^2 for a
+        :class:`~linrec.tasks.LinearFunctional`, whose inputs are dt * N(0, 1)) times the
+        unit-variance population loss ``model.population_loss_and_grad(params,
+        task.impulse_response())`` (linear time-invariant models; not for constant inputs).
     eig_every : int, optional
         Record ``model.eigenvalues`` every this many steps (default about 100 records per run;
         0 disables).
@@ -333,7 +334,12 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
         if not hasattr(model, "population_loss_and_grad") or not hasattr(task, "impulse_response"):
             raise ValueError("objective='population' needs a linear time-invariant model and a task with a "
                              "target impulse response (TeacherStudent, LinearFunctional)")
+        if getattr(task, "inputs", "gaussian") != "gaussian":
+            raise ValueError(f"objective='population' is the expectation over white-noise inputs; the task's inputs "
+                             f"are {task.inputs!r} (use objective='sample')")
         k_target = task.impulse_response()
+        # E[sample loss] = (input variance) x the unit-variance white-noise population loss
+        pop_scale = float(getattr(task, "input_variance", 1.0))
     # teacher-student / linear functional with an LTI model on the convolution path: the target
     # is k* * x, so the error is (k - k*) * x and one FFT of x serves target, output and gradient
     fused = (objective == "sample" and getattr(task, "lti_target", False) and hasattr(model, "loss_and_grad_lti_target")
@@ -385,6 +391,9 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
                     evaluate(step)
                 if objective == "population":
                     L, grads = model.population_loss_and_grad(p, k_target)
+                    if pop_scale != 1.0:
+                        L = pop_scale * L
+                        grads = {k: pop_scale * v for k, v in grads.items()}
                 elif fused:
                     b = task.sample(g, batch_size, targets=False)
                     L, grads = model.loss_and_grad_lti_target(p, b.x, k_lti, b.mask)

@@ -81,6 +81,66 @@ def test_memory_kernels():
     assert np.std(b.x) < 0.2  # inputs are dt * N(0, 1)
 
 
+@pytest.mark.parametrize("make,sigma2", [
+    (lambda: tasks.LinearFunctional("exp", T=60, dt=0.1, params={"tau": 2.0}), 0.1**2),  # inputs dt N(0, 1)
+    (lambda: tasks.LinearFunctional("poly", T=60, dt=0.25, input_std=0.7), 0.7**2),
+    (lambda: tasks.delayed_bump(60, 3.0, dt=0.1), 1.0)])  # plateau studies: unit variance
+def test_linear_functional_population_loss_is_the_expected_sampled_loss(make, sigma2):
+    from linrec import models, optim
+    from linrec.train import train
+
+    task = make()
+    assert task.input_variance == pytest.approx(sigma2, rel=1e-15)
+    m = models.DiagonalSSM(1, 3, 1, reparam="softplus", delta=task.dt, feedthrough=False)
+    p = m.init(1)
+    k = m.impulse_response(p, task.T)
+    pop = task.population_loss(k)
+    # exact: sigma^2/(2T) sum_s (T - s)(k_s - rho_s)^2 with sigma = input_std (dt by default)
+    d = (k - task.impulse_response())[:, 0, 0]
+    s = np.arange(task.T)
+    assert pop == pytest.approx(sigma2 / (2 * task.T) * np.sum((task.T - s) * d**2), rel=1e-13)
+    # Monte Carlo: n independent batches of the sampled "mse" loss; their mean is within 4 standard
+    # errors of the expectation (SE = sample std / sqrt(n); n = 400 batch means of 8 sequences
+    # each are close to normal: a false failure has probability ~6e-5)
+    rng = np.random.default_rng(2)
+    n = 400
+    vals = np.empty(n)
+    for i in range(n):
+        b = task.sample(rng, 8)
+        vals[i] = m.loss(p, b.x, b.target, b.mask)
+    se = vals.std(ddof=1) / np.sqrt(n)
+    assert abs(vals.mean() - pop) < 4 * se
+    # the unit-variance population loss differs by 1/sigma^2: far outside the Monte Carlo band
+    # unless the inputs have unit variance (delayed_bump's default)
+    unit = m.population_loss_and_grad(p, task.impulse_response())[0]
+    assert unit == pytest.approx(pop / sigma2, rel=1e-12)
+    if sigma2 != 1.0:
+        assert abs(vals.mean() - unit) > 20 * se
+    # train(objective="population") minimises exactly this expectation (value and gradient)
+    h = train(m, task, optim.sgd(1e-3), steps=1, params=p, objective="population", eig_every=0)
+    assert h.loss[0] == pytest.approx(pop, rel=1e-13)
+    g_unit = m.population_loss_and_grad(p, task.impulse_response())[1]
+    np.testing.assert_allclose(h.params["w"], p["w"] - 1e-3 * sigma2 * g_unit["w"], rtol=1e-13, atol=1e-16)
+
+
+def test_population_objective_needs_white_noise_inputs_and_input_std_checks():
+    from linrec import models, optim
+    from linrec.train import train
+
+    ts = tasks.TeacherStudent(tasks.make_teacher(0, n=2), T=10, inputs="constant")
+    with pytest.raises(ValueError, match="white-noise"):
+        train(models.LRU(1, 2, 1), ts, optim.adam(1e-2), steps=2, objective="population")
+    assert tasks.TeacherStudent(tasks.make_teacher(0, n=2), T=10).input_variance == 1.0
+    lf = tasks.LinearFunctional("exp", T=10, dt=0.1)
+    assert lf.input_variance == pytest.approx(0.01) and tasks.delayed_bump(10, 0.5, input_std=None).input_variance \
+        == pytest.approx(0.01)
+    for bad in (0.0, -1.0, np.inf, "1", True):
+        with pytest.raises(ValueError, match="input_std"):
+            tasks.LinearFunctional("exp", T=10, input_std=bad)
+    with pytest.raises(ValueError, match="lags"):
+        lf.population_loss(np.zeros(9))
+
+
 def test_adding_target_is_mean_of_marked():
     b = tasks.Adding(30, jitter=True).sample(5, 8)
     L = b.x.shape[0]
