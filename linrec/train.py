@@ -369,7 +369,9 @@ def train(model, task, optimizer, *, steps: int, batch_size: int = 32, rng=None,
         try:
             lam = model.eigenvalues(p)
         except np.linalg.LinAlgError:  # finite but huge dense matrix: LAPACK did not converge
-            lam = np.full(len(eigs[-1]) if eigs else model.hidden, np.nan)
+            if not eigs:  # nothing to size a NaN record by: skip this record
+                return
+            lam = np.full(len(eigs[-1]), np.nan)
         if lam is not None:
             eig_steps.append(step)
             eigs.append(np.asarray(lam, dtype=np.complex128))

@@ -198,3 +198,25 @@ def test_callback_can_mark_the_run_diverged():
     h = train(m, lf, optim.sgd(1e4), steps=5, batch_size=8, rng=0,
               callback=lambda s, p, L: "w >= 0" if np.any(p["w"] >= 0) else None)
     assert h.diverged and h.diverged_at == 0 and h.diverged_reason == "w >= 0"
+
+
+def test_eigenvalue_failure_is_recorded_as_nan():
+    # LAPACK failing on a finite (huge) matrix is a diagnostic failure, not a crash or a divergence
+    task = _ts()
+
+    class Fragile(models.DenseLinear):
+        """eigenvalues raise LinAlgError from the third record on."""
+
+        def __init__(self):
+            super().__init__(1, 3, 1)
+            self.calls = 0
+
+        def eigenvalues(self, params):
+            self.calls += 1
+            if self.calls >= 3:
+                raise np.linalg.LinAlgError("Eigenvalues did not converge")
+            return super().eigenvalues(params)
+
+    h = train(Fragile(), task, optim.adam(1e-3), steps=4, batch_size=2, rng=0, eig_every=1)
+    assert not h.diverged and h.steps_done == 4 and h.eig_steps.tolist() == [0, 1, 2, 3, 4]
+    assert np.all(np.isfinite(h.eigenvalues[:2])) and np.all(np.isnan(h.eigenvalues[2:]))
