@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     for T, W in shapes:
         for dtype in ("float64", "complex128"):
             for invariant in (True, False):
-                rounds = args.rounds or (7 if T * W >= 10**7 else 15)
+                rounds = args.rounds or (6 if T * W >= 10**7 else 11)
                 rows = bench_case(T, W, dtype, invariant, rounds, rng)
                 auto = select_method(T, W, invariant, np.dtype(dtype))
                 for r in rows:
