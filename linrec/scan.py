@@ -796,17 +796,20 @@ def linear_scan_vjp(a: Any, h: Any, grad_h: Any, h0: Any = None) -> tuple[np.nda
         shifted[-1] = 0
         delta = reverse_linear_scan(shifted, g)
     delta = delta.reshape(T, N)
-    h_prev = np.empty((T, N), dtype=dt)
-    h_prev[0] = p.h0
-    h_prev[1:] = hh[:-1]
-    ga_full = delta * np.conj(h_prev)
+    # dL/da_t = delta_t conj(h_{t-1}), h_{-1} = h0; summed over time at once when a is
+    # time-invariant (no (T, N) temporary)
+    h_prev = np.conj(hh[:-1]) if hh.dtype.kind == "c" else hh[:-1]
+    first = delta[0] * np.conj(p.h0)
+    if p.invariant:
+        ga_full = (np.einsum("tn,tn->n", delta[1:], h_prev) + first)[None, :]
+    else:
+        ga_full = np.empty((T, N), dtype=dt)
+        ga_full[0] = first
+        np.multiply(delta[1:], h_prev, out=ga_full[1:])
     a0 = p.a if p.invariant else p.a[0]
     gh0 = np.conj(a0) * delta[0]
     # back to the caller's shapes
-    if a_arr.ndim == h_arr.ndim:
-        grad_a = _sum_to_shape(ga_full.reshape((T,) + S), a_arr.shape)
-    else:
-        grad_a = _sum_to_shape(ga_full.reshape((T,) + S), a_arr.shape)
+    grad_a = _sum_to_shape(ga_full.reshape((ga_full.shape[0],) + S), a_arr.shape)
     if a_arr.dtype.kind != "c":
         grad_a = np.real(grad_a).astype(np.float64)
     h0_shape = S if h0 is None else np.shape(h0)

@@ -260,7 +260,7 @@ def test_inputs_not_mutated():
 # ---------------------------------------------------------------------------------- adjoint
 
 
-@pytest.mark.parametrize("a_kind", ["scalar", "channel", "broadcast", "varying", "varying_broadcast"])
+@pytest.mark.parametrize("a_kind", ["scalar", "channel", "broadcast", "varying", "varying_broadcast", "leading_one"])
 def test_vjp_matches_finite_differences_and_complex_step(a_kind):
     rng = np.random.default_rng(9)
     T, shape = 25, (2, 3)
@@ -270,6 +270,7 @@ def test_vjp_matches_finite_differences_and_complex_step(a_kind):
         "broadcast": rng.uniform(0.3, 0.95, (2, 1)),
         "varying": rng.uniform(0.3, 0.95, (T,) + shape),
         "varying_broadcast": rng.uniform(0.3, 0.95, (T, 1, 3)),
+        "leading_one": rng.uniform(0.3, 0.95, (1,) + shape),  # same ndim as b, read as time-invariant
     }[a_kind]
     b = rng.standard_normal((T,) + shape)
     h0 = rng.standard_normal((1, 3))
