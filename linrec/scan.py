@@ -331,7 +331,7 @@ _CHUNK = 32
 _BLOCK_BYTES = 1 << 22
 
 
-def _kernel_chunked(a, b, h0, invariant, out, L=None):
+def _kernel_chunked(a, b, h0, invariant, out, L=None, fresh=False):
     T, N = b.shape
     dt = out.dtype
     if L is None:
@@ -345,12 +345,26 @@ def _kernel_chunked(a, b, h0, invariant, out, L=None):
     G = max(2, _BLOCK_BYTES // (dt.itemsize * L * max(N, 1)))
     K = G * L
     carry = h0
+    # scratch buffers reused by every block (allocating them per block costs page faults)
+    scratch = (np.empty(K * N, dtype=dt), np.empty(K * N, dtype=dt) if fresh else None)
     for s0 in range(0, T, K):
-        carry = _chunked_block(a, b, carry, invariant, out, s0, min(T, s0 + K), L)
+        carry = _chunked_block(a, b, carry, invariant, out, s0, min(T, s0 + K), L, fresh, scratch)
 
 
-def _chunked_block(a, b, carry, invariant, out, s0, s1, L):
-    """Chunked scan of steps s0..s1-1 from the state ``carry``; returns the last state."""
+def _scratch(buf, shape, dt):
+    n = math.prod(shape)
+    if buf is None or buf.size < n:
+        return np.empty(shape, dtype=dt)
+    return buf[:n].reshape(shape)
+
+
+def _chunked_block(a, b, carry, invariant, out, s0, s1, L, fresh=False, scratch=(None, None)):
+    """Chunked scan of steps s0..s1-1 from the state ``carry``; returns the last state.
+
+    ``fresh``: ``out`` is newly allocated (its pages not yet touched); the block is then computed
+    in a scratch buffer and copied out contiguously, so that the page faults of the first touch
+    happen in one sequential sweep instead of scattered through the strided passes.
+    """
     N = b.shape[1]
     dt = out.dtype
     G = (s1 - s0) // L
@@ -368,9 +382,10 @@ def _chunked_block(a, b, carry, invariant, out, s0, s1, L):
         if bad and np.all(np.isfinite(a[s0:e])):
             # a chunk product under- or overflowed: shorter chunks for this block
             L2 = min(_safe_chunk_length(*_abs_range(a[s0:e]), L, dt), L // 2)
-            return _chunked_block(a, b, carry, invariant, out, s0, s1, L2)
+            return _chunked_block(a, b, carry, invariant, out, s0, s1, L2, fresh, scratch)
     # the block of b, copied contiguously (streams it into cache for the two strided passes)
-    bc = b[s0:e].reshape(G, L, N).copy()
+    bc = _scratch(scratch[0], (G, L, N), dt)
+    np.copyto(bc, b[s0:e].reshape(G, L, N))
     # (1) chunk-local end states from a zero start (and, time-invariant, the chunk product a^L)
     acc = bc[:, 0].copy()
     if invariant:
@@ -394,7 +409,8 @@ def _chunked_block(a, b, carry, invariant, out, s0, s1, L):
     else:
         _kernel_sequential(prod, acc, carry, invariant, ends)
     # (3) the recurrence inside every chunk from the state entering it (a, b still in cache)
-    hc = out[s0:e].reshape((G, L, N), copy=False)
+    hc_out = out[s0:e].reshape((G, L, N), copy=False)
+    hc = _scratch(scratch[1], (G, L, N), dt) if fresh else hc_out
     tmp = np.empty((G, N), dtype=dt)
     np.multiply(a if invariant else ac[1:, 0], ends[:-1], out=tmp[1:])
     np.multiply(a if invariant else ac[0, 0], carry, out=tmp[0])
@@ -402,6 +418,8 @@ def _chunked_block(a, b, carry, invariant, out, s0, s1, L):
     for i in range(1, L):
         np.multiply(a if invariant else ac[:, i], hc[:, i - 1], out=tmp)
         np.add(tmp, bc[:, i], out=hc[:, i])
+    if fresh:
+        np.copyto(hc_out, hc)
     if e < s1:
         _kernel_sequential(a if invariant else a[e:s1], b[e:s1], out[e - 1], invariant, out[e:s1])
     return out[s1 - 1]
@@ -495,10 +513,16 @@ def _check_method(method: Any) -> str:
     return method
 
 
-def _run(p: _Prepared, method: str, out: np.ndarray) -> None:
+def _run(p: _Prepared, method: str, out: np.ndarray, fresh: bool = False) -> None:
     T, N = p.b.shape
     if method == "auto":
         method = select_method(T, N, p.invariant, p.dtype)
+    if fresh and method != "chunked" and out.nbytes >= 1 << 26:
+        # fault the pages of a new output in one sweep before the scan: first-touch page faults
+        # taken in the middle of a scan's memory traffic were measured to cost 1-5x the scan on
+        # a busy machine, against ~0.1 s/GB here (the chunked method copies each block out
+        # contiguously instead)
+        out.fill(0)
     if method == "lfilter" and not p.invariant:
         raise ValueError(
             "method='lfilter' needs a time-invariant a (broadcastable to b.shape[1:]); got a time-varying a"
@@ -516,7 +540,10 @@ def _run(p: _Prepared, method: str, out: np.ndarray) -> None:
         return
     with np.errstate(over="ignore", invalid="ignore"):
         try:
-            _KERNELS[method](p.a, p.b, p.h0, p.invariant, out)
+            if method == "chunked":
+                _kernel_chunked(p.a, p.b, p.h0, p.invariant, out, fresh=fresh)
+            else:
+                _KERNELS[method](p.a, p.b, p.h0, p.invariant, out)
         except ValueError:
             _check_inputs_finite(p)
             raise
@@ -541,13 +568,7 @@ def _check_out(out: Any, shape: tuple[int, ...], p: _Prepared, inputs: tuple) ->
 
 
 def _new_output(p: _Prepared) -> np.ndarray:
-    out = np.empty(p.b.shape, dtype=p.dtype)
-    if out.nbytes >= 1 << 26:
-        # fault the pages in before the scan: first-touch page faults taken in the middle of the
-        # scan's memory traffic were measured to cost 1-5x the scan itself on a busy machine,
-        # against ~0.1 s/GB when taken here in one sweep
-        out.fill(0)
-    return out
+    return np.empty(p.b.shape, dtype=p.dtype)
 
 
 def _check_inputs_finite(p: _Prepared) -> None:
@@ -646,7 +667,7 @@ def linear_scan(
     p = _prepare(a, b, h0, dtype, defer_finite=True)
     shape = p.b.shape[:1] + p.state_shape
     res = _new_output(p).reshape(shape) if out is None else _check_out(out, shape, p, (a, b, h0))
-    _run(p, method, res.reshape(p.b.shape))
+    _run(p, method, res.reshape(p.b.shape), fresh=out is None)
     return res
 
 
@@ -698,7 +719,7 @@ def reverse_linear_scan(
     res = _new_output(p).reshape(shape) if out is None else _check_out(out, shape, p, (a, b, hT))
     a_rev = p.a if p.invariant else p.a[::-1]
     p_rev = _Prepared(a_rev, p.b[::-1], p.h0, p.invariant, p.state_shape, p.dtype, p.init_name)
-    _run(p_rev, method, res.reshape(p.b.shape)[::-1])
+    _run(p_rev, method, res.reshape(p.b.shape)[::-1], fresh=out is None)
     return res
 
 
