@@ -346,6 +346,11 @@ def _kernel_chunked(a, b, h0, invariant, out, L=None, fresh=False):
     K = G * L
     carry = h0
     # scratch buffers reused by every block (allocating them per block costs page faults)
+    if T <= K:
+        # one block: the data is cache-sized anyway; no copies, no scratch (new buffers cost
+        # page faults at every call)
+        _chunked_block(a, b, h0, invariant, out, 0, T, L)
+        return
     scratch = (np.empty(K * N, dtype=dt), np.empty(K * N, dtype=dt) if fresh else None)
     for s0 in range(0, T, K):
         carry = _chunked_block(a, b, carry, invariant, out, s0, min(T, s0 + K), L, fresh, scratch)
@@ -383,9 +388,12 @@ def _chunked_block(a, b, carry, invariant, out, s0, s1, L, fresh=False, scratch=
             # a chunk product under- or overflowed: shorter chunks for this block
             L2 = min(_safe_chunk_length(*_abs_range(a[s0:e]), L, dt), L // 2)
             return _chunked_block(a, b, carry, invariant, out, s0, s1, L2, fresh, scratch)
-    # the block of b, copied contiguously (streams it into cache for the two strided passes)
-    bc = _scratch(scratch[0], (G, L, N), dt)
-    np.copyto(bc, b[s0:e].reshape(G, L, N))
+    if scratch[0] is None:
+        bc = b[s0:e].reshape(G, L, N)
+    else:
+        # the block of b, copied contiguously (streams it into cache for the two strided passes)
+        bc = _scratch(scratch[0], (G, L, N), dt)
+        np.copyto(bc, b[s0:e].reshape(G, L, N))
     # (1) chunk-local end states from a zero start (and, time-invariant, the chunk product a^L)
     acc = bc[:, 0].copy()
     if invariant:
@@ -410,7 +418,7 @@ def _chunked_block(a, b, carry, invariant, out, s0, s1, L, fresh=False, scratch=
         _kernel_sequential(prod, acc, carry, invariant, ends)
     # (3) the recurrence inside every chunk from the state entering it (a, b still in cache)
     hc_out = out[s0:e].reshape((G, L, N), copy=False)
-    hc = _scratch(scratch[1], (G, L, N), dt) if fresh else hc_out
+    hc = _scratch(scratch[1], (G, L, N), dt) if (fresh and scratch[1] is not None) else hc_out
     tmp = np.empty((G, N), dtype=dt)
     np.multiply(a if invariant else ac[1:, 0], ends[:-1], out=tmp[1:])
     np.multiply(a if invariant else ac[0, 0], carry, out=tmp[0])
@@ -418,7 +426,7 @@ def _chunked_block(a, b, carry, invariant, out, s0, s1, L, fresh=False, scratch=
     for i in range(1, L):
         np.multiply(a if invariant else ac[:, i], hc[:, i - 1], out=tmp)
         np.add(tmp, bc[:, i], out=hc[:, i])
-    if fresh:
+    if hc is not hc_out:
         np.copyto(hc_out, hc)
     if e < s1:
         _kernel_sequential(a if invariant else a[e:s1], b[e:s1], out[e - 1], invariant, out[e:s1])

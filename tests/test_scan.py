@@ -379,3 +379,21 @@ def test_out_buffer():
         linear_scan(a, bb, h0, out=bb)
     with pytest.raises(TypeError, match="out must be a numpy.ndarray"):
         linear_scan(a, b, h0, out=[0.0])
+
+
+def test_out_buffer_through_several_blocks(monkeypatch):
+    import linrec.scan as scan_mod
+
+    # small chunks and blocks: the multi-block path with and without a fresh output
+    monkeypatch.setattr(scan_mod, "_CHUNK", 5)
+    monkeypatch.setattr(scan_mod, "_BLOCK_BYTES", 16 * 5 * 6 * 4)
+    rng = np.random.default_rng(14)
+    for invariant in (True, False):
+        a, b, h0 = _data(rng, 203, (6,), invariant=invariant, complex_=True)
+        ref = _loop(a, b, h0)
+        buf = np.empty(b.shape, dtype=complex)
+        linear_scan(a, b, h0, method="chunked", out=buf)
+        np.testing.assert_allclose(buf, ref, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(linear_scan(a, b, h0, method="chunked"), ref, rtol=1e-12, atol=1e-12)
+        g = reverse_linear_scan(a, b, h0, method="chunked", out=np.empty(b.shape, dtype=complex))
+        np.testing.assert_allclose(g, reverse_linear_scan(a, b, h0, method="sequential"), rtol=1e-12, atol=1e-12)
