@@ -36,10 +36,10 @@ Methods (``method=``)
     for its error bound). This is the parallel scan used by minGRU/minLSTM (Feng et al. 2024).
 ``"auto"``
     Chooses from the structure and shape of the input alone (never from its values):
-    ``"sequential"`` when one time step holds at least 6144 bytes (768 float64 or 384
-    complex128 channels) or ``T < 64``, otherwise ``"chunked"`` (:func:`select_method`). The
-    rule comes from ``bench/bench_scan.py`` on a 2-core x86 machine with single-threaded BLAS;
-    see ``papers/feng2024_minrnn/README.md``.
+    ``"sequential"`` when one time step holds at least 6144 bytes (time-varying gates) or 12288
+    bytes (time-invariant gates), or ``T < 64``; otherwise ``"chunked"``
+    (:func:`select_method`). The rule comes from ``bench/bench_scan.py`` on a 2-core x86
+    machine with single-threaded BLAS; see ``papers/feng2024_minrnn/README.md``.
 
 The global closed form ``h_t = (prod a)_t * cumsum(b / prod a)`` is never used: the cumulative
 product underflows (or overflows) after a few hundred steps of realistic gates.
@@ -111,8 +111,9 @@ _NOT_A_FORMULA = ("select_method",)
 METHODS = ("auto", "sequential", "lfilter", "chunked", "tree", "log")
 
 # auto: "sequential" once a time step holds this many bytes (768 float64 or 384 complex128
-# channels): measured crossover between 512 and 1024 float64 channels and between 256 and 512
-# complex128 channels (bench/bench_scan.py and papers/feng2024_minrnn/README.md)
+# channels) for time-varying gates, twice as many for time-invariant gates (whose chunked scan
+# streams one array fewer): measured crossovers in bench/bench_scan.py and
+# papers/feng2024_minrnn/README.md
 _AUTO_SEQUENTIAL_BYTES = 6144
 
 
@@ -249,14 +250,16 @@ def select_method(T: int, width: int, time_invariant: bool, dtype: Any = np.floa
     Returns
     -------
     str
-        ``"sequential"`` when one time step holds at least 6144 bytes (768 float64 or 384
-        complex128 channels) or the sequence is shorter than two chunks (``T < 64``), otherwise
-        ``"chunked"``. A wide step amortises the per-step overhead of the vectorised step loop,
-        which then streams the data once; narrow steps are dominated by that overhead and the
-        chunked method, whose vectorised operations span many chunks, wins (by 2-10x at width
-        64). The crossover does not depend on ``T`` (both methods are O(T) per channel) nor on
-        time-invariance; ``"lfilter"`` (one compiled filter per distinct gate) is slower than
-        ``"chunked"`` at every benchmarked shape.
+        ``"sequential"`` when one time step holds at least 6144 bytes for time-varying gates
+        (768 float64 or 384 complex128 channels) or 12288 bytes for time-invariant gates (1536
+        float64 or 768 complex128 channels), or when the sequence is shorter than two chunks
+        (``T < 64``); otherwise ``"chunked"``. A wide step amortises the per-step overhead of
+        the vectorised step loop, which then streams the data once; narrow steps are dominated
+        by that overhead and the chunked method, whose vectorised operations span many chunks,
+        wins (by 2-15x at width 64). With time-invariant gates the chunked method streams one
+        array fewer, which moves the crossover to wider steps. It does not depend on ``T``
+        (both methods are O(T) per channel); ``"lfilter"`` (one compiled filter per distinct
+        gate) is slower than ``"chunked"`` at every benchmarked shape.
 
     Examples
     --------
@@ -267,8 +270,9 @@ def select_method(T: int, width: int, time_invariant: bool, dtype: Any = np.floa
     >>> select_method(4096, 512, False, np.complex128)
     'sequential'
     """
-    del time_invariant  # the same crossover for both (bench/bench_scan.py)
-    if T < 2 * _CHUNK or width * np.dtype(dtype).itemsize >= _AUTO_SEQUENTIAL_BYTES:
+    step_bytes = width * np.dtype(dtype).itemsize
+    threshold = _AUTO_SEQUENTIAL_BYTES * (2 if time_invariant else 1)
+    if T < 2 * _CHUNK or step_bytes >= threshold:
         return "sequential"
     return "chunked"
 
@@ -331,7 +335,7 @@ _CHUNK = 32
 _BLOCK_BYTES = 1 << 22
 
 
-def _kernel_chunked(a, b, h0, invariant, out, L=None, fresh=False):
+def _kernel_chunked(a, b, h0, invariant, out, L=None):
     T, N = b.shape
     dt = out.dtype
     if L is None:
@@ -351,9 +355,9 @@ def _kernel_chunked(a, b, h0, invariant, out, L=None, fresh=False):
         # page faults at every call)
         _chunked_block(a, b, h0, invariant, out, 0, T, L)
         return
-    scratch = (np.empty(K * N, dtype=dt), np.empty(K * N, dtype=dt) if fresh else None)
+    scratch = np.empty(K * N, dtype=dt)
     for s0 in range(0, T, K):
-        carry = _chunked_block(a, b, carry, invariant, out, s0, min(T, s0 + K), L, fresh, scratch)
+        carry = _chunked_block(a, b, carry, invariant, out, s0, min(T, s0 + K), L, scratch)
 
 
 def _scratch(buf, shape, dt):
@@ -363,12 +367,11 @@ def _scratch(buf, shape, dt):
     return buf[:n].reshape(shape)
 
 
-def _chunked_block(a, b, carry, invariant, out, s0, s1, L, fresh=False, scratch=(None, None)):
+def _chunked_block(a, b, carry, invariant, out, s0, s1, L, scratch=None):
     """Chunked scan of steps s0..s1-1 from the state ``carry``; returns the last state.
 
-    ``fresh``: ``out`` is newly allocated (its pages not yet touched); the block is then computed
-    in a scratch buffer and copied out contiguously, so that the page faults of the first touch
-    happen in one sequential sweep instead of scattered through the strided passes.
+    ``scratch``: a buffer of at least one block of ``b``, or None to work on ``b`` in place
+    (a single block, small enough to be in cache already).
     """
     N = b.shape[1]
     dt = out.dtype
@@ -387,12 +390,12 @@ def _chunked_block(a, b, carry, invariant, out, s0, s1, L, fresh=False, scratch=
         if bad and np.all(np.isfinite(a[s0:e])):
             # a chunk product under- or overflowed: shorter chunks for this block
             L2 = min(_safe_chunk_length(*_abs_range(a[s0:e]), L, dt), L // 2)
-            return _chunked_block(a, b, carry, invariant, out, s0, s1, L2, fresh, scratch)
-    if scratch[0] is None:
+            return _chunked_block(a, b, carry, invariant, out, s0, s1, L2, scratch)
+    if scratch is None:
         bc = b[s0:e].reshape(G, L, N)
     else:
         # the block of b, copied contiguously (streams it into cache for the two strided passes)
-        bc = _scratch(scratch[0], (G, L, N), dt)
+        bc = _scratch(scratch, (G, L, N), dt)
         np.copyto(bc, b[s0:e].reshape(G, L, N))
     # (1) chunk-local end states from a zero start (and, time-invariant, the chunk product a^L)
     acc = bc[:, 0].copy()
@@ -417,8 +420,7 @@ def _chunked_block(a, b, carry, invariant, out, s0, s1, L, fresh=False, scratch=
     else:
         _kernel_sequential(prod, acc, carry, invariant, ends)
     # (3) the recurrence inside every chunk from the state entering it (a, b still in cache)
-    hc_out = out[s0:e].reshape((G, L, N), copy=False)
-    hc = _scratch(scratch[1], (G, L, N), dt) if (fresh and scratch[1] is not None) else hc_out
+    hc = out[s0:e].reshape((G, L, N), copy=False)
     tmp = np.empty((G, N), dtype=dt)
     np.multiply(a if invariant else ac[1:, 0], ends[:-1], out=tmp[1:])
     np.multiply(a if invariant else ac[0, 0], carry, out=tmp[0])
@@ -426,8 +428,6 @@ def _chunked_block(a, b, carry, invariant, out, s0, s1, L, fresh=False, scratch=
     for i in range(1, L):
         np.multiply(a if invariant else ac[:, i], hc[:, i - 1], out=tmp)
         np.add(tmp, bc[:, i], out=hc[:, i])
-    if hc is not hc_out:
-        np.copyto(hc_out, hc)
     if e < s1:
         _kernel_sequential(a if invariant else a[e:s1], b[e:s1], out[e - 1], invariant, out[e:s1])
     return out[s1 - 1]
@@ -522,14 +522,14 @@ def _check_method(method: Any) -> str:
 
 
 def _run(p: _Prepared, method: str, out: np.ndarray, fresh: bool = False) -> None:
+    # fresh: ``out`` was just allocated here (its pages not yet touched)
     T, N = p.b.shape
     if method == "auto":
         method = select_method(T, N, p.invariant, p.dtype)
-    if fresh and method != "chunked" and out.nbytes >= 1 << 26:
+    if fresh and out.nbytes >= 1 << 26:
         # fault the pages of a new output in one sweep before the scan: first-touch page faults
         # taken in the middle of a scan's memory traffic were measured to cost 1-5x the scan on
-        # a busy machine, against ~0.1 s/GB here (the chunked method copies each block out
-        # contiguously instead)
+        # a busy machine, against ~0.1 s/GB here
         out.fill(0)
     if method == "lfilter" and not p.invariant:
         raise ValueError(
@@ -548,10 +548,7 @@ def _run(p: _Prepared, method: str, out: np.ndarray, fresh: bool = False) -> Non
         return
     with np.errstate(over="ignore", invalid="ignore"):
         try:
-            if method == "chunked":
-                _kernel_chunked(p.a, p.b, p.h0, p.invariant, out, fresh=fresh)
-            else:
-                _KERNELS[method](p.a, p.b, p.h0, p.invariant, out)
+            _KERNELS[method](p.a, p.b, p.h0, p.invariant, out)
         except ValueError:
             _check_inputs_finite(p)
             raise

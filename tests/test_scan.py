@@ -167,10 +167,14 @@ def test_select_method_rule():
     assert select_method(1_000_000, 64, True) == "chunked"
     assert select_method(1_000_000, 64, False) == "chunked"
     assert select_method(4096, 4096, True) == "sequential"
+    assert select_method(4096, 4096, False) == "sequential"
     assert select_method(62_500, 1024, False) == "sequential"
+    assert select_method(62_500, 1024, True) == "chunked"  # time-invariant: crossover at 1536
     assert select_method(62_500, 512, False) == "chunked"
     assert select_method(62_500, 512, False, np.complex128) == "sequential"
-    assert select_method(62_500, 256, True, np.complex128) == "chunked"
+    assert select_method(62_500, 512, True, np.complex128) == "chunked"
+    assert select_method(62_500, 1024, True, np.complex128) == "sequential"
+    assert select_method(62_500, 256, False, np.complex128) == "chunked"
     assert select_method(63, 8, False) == "sequential"  # shorter than two chunks
 
 
