@@ -348,14 +348,14 @@ def _kernel_chunked(a, b, h0, invariant, out, L=None):
         return
     G = max(2, _BLOCK_BYTES // (dt.itemsize * L * max(N, 1)))
     K = G * L
-    carry = h0
-    # scratch buffers reused by every block (allocating them per block costs page faults)
     if T <= K:
         # one block: the data is cache-sized anyway; no copies, no scratch (new buffers cost
         # page faults at every call)
         _chunked_block(a, b, h0, invariant, out, 0, T, L)
         return
+    # one scratch buffer reused by every block (allocating it per block costs page faults)
     scratch = np.empty(K * N, dtype=dt)
+    carry = h0
     for s0 in range(0, T, K):
         carry = _chunked_block(a, b, carry, invariant, out, s0, min(T, s0 + K), L, scratch)
 
