@@ -7,7 +7,7 @@ quick (default): the exact white-noise population loss (no sampling noise), nu0 
 (the ends of the paper's best ranges), 2 seeds (about 25-40 s on one core). full (PROFILE=full):
 the paper's protocol (fresh batches of 128 sequences, T = 300, 10,000 steps, 4 learning rates per
 student, 3 seeds), resumable under runs/zucchet2024/train_final_loss through linrec.sweep.run_sweep;
-pass --jobs N for a process pool (papers/zucchet2024/TRAINING.md: dask.distributed), or
+pass --jobs N for a process pool (papers/zucchet2024/README.md, "How to run": dask.distributed), or
 --load-only to plot the finished runs of a partial full sweep (figure train_final_loss_full).
 """
 
