@@ -144,10 +144,12 @@ def main():
         b = time_baseline(model, task, max(20, args.steps // 10), batch)
         print(f"{name:58s} {e:15.1f} {1e3 / e:8.2f} {b:17.1f} {e / b:7.1f}")
     # gated models (no baseline: the engine's sequential mode is the plain loop): seconds per
-    # training step of minGRU in parallel (log-space scan) and sequential mode, and of a GRU
+    # training step of minGRU in parallel (default chunked scan, and Heinsen's log-space scan) and
+    # sequential mode, and of a GRU
     sel = tasks.SelectiveCopy(8, 8, 248)
     print(f"\n{'gated models, selective copy (T=257, B=32, N=64)':58s} {'steps/s':>15s} {'ms/step':>8s}")
-    for name, model in [("minGRU parallel (log-space scan)", models.MinGRU(10, 64, 8)),
+    for name, model in [("minGRU parallel (chunked scan)", models.MinGRU(10, 64, 8)),
+                        ("minGRU parallel (log-space scan)", models.MinGRU(10, 64, 8, scan_method="log")),
                         ("minGRU sequential", models.MinGRU(10, 64, 8, mode="sequential")),
                         ("minLSTM parallel", models.MinLSTM(10, 64, 8)),
                         ("GRU (sequential by nature)", models.GRU(10, 64, 8))]:
