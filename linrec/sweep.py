@@ -19,13 +19,15 @@ which, unlike the arithmetic mean, are not dominated by one divergent seed.
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import copy
 import hashlib
 import itertools
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Executor, as_completed
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +37,8 @@ import numpy as np
 from linrec import io as _io
 from linrec._validation import check_choice, check_positive_int
 
-__all__ = ["expand_grid", "Run", "SweepResult", "plan", "run_sweep", "load_sweep", "summarize"]
+__all__ = ["expand_grid", "Run", "SweepResult", "plan", "run_sweep", "load_sweep", "summarize",
+           "add_executor_arguments", "executor_from_args"]
 
 
 def expand_grid(base: Mapping[str, Any], axes: Mapping[str, Sequence[Any]]) -> list[dict]:
@@ -415,3 +418,139 @@ def summarize(result: SweepResult, value: Callable[[dict, dict], float] | None =
         out.append({"config": e["config"], "values": v, "n": int(done.size),
                     "n_diverged": int(sum(e.get("diverged", []))), "median": med, "geomean": geo, "mean": mean})
     return out
+
+
+_CONFLICT = "--jobs N > 1 and --dask ADDRESS are mutually exclusive (a process pool or a dask cluster, not both)"
+
+
+def _jobs_type(text: str) -> int:
+    """argparse type of ``--jobs``: a positive integer."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+class _JobsAction(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None):
+        if values > 1 and getattr(namespace, "dask", None) is not None:
+            parser.error(_CONFLICT)
+        setattr(namespace, self.dest, values)
+
+
+class _DaskAction(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None):
+        if getattr(namespace, "jobs", 1) > 1:
+            parser.error(_CONFLICT)
+        setattr(namespace, self.dest, values)
+
+
+def add_executor_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add ``--jobs N`` and ``--dask ADDRESS`` (how a sweep script runs) to a parser.
+
+    ``--jobs N`` (default 1) runs the sweep serially in this process for N = 1 and in a
+    :class:`concurrent.futures.ProcessPoolExecutor` with N workers for N > 1; ``--dask ADDRESS``
+    runs it on the workers of a dask.distributed scheduler. Both together with N > 1 make the
+    parser exit with a usage error. Pass the parsed values to :func:`executor_from_args`.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The script's parser (an argument group also works); modified in place.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The same parser, for chaining.
+
+    Raises
+    ------
+    TypeError
+        If ``parser`` has no ``add_argument`` method.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> p = add_executor_arguments(argparse.ArgumentParser())
+    >>> a = p.parse_args(["--jobs", "2"])
+    >>> a.jobs, a.dask
+    (2, None)
+    >>> p.parse_args(["--dask", "tcp://127.0.0.1:8786"]).dask
+    'tcp://127.0.0.1:8786'
+    """
+    if not callable(getattr(parser, "add_argument", None)):
+        raise TypeError(f"parser must be an argparse.ArgumentParser; got {type(parser).__name__}")
+    parser.add_argument("--jobs", type=_jobs_type, default=1, action=_JobsAction, metavar="N",
+                        help="worker processes: 1 (default) runs serially in-process, N > 1 uses a "
+                             "ProcessPoolExecutor with N workers")
+    parser.add_argument("--dask", default=None, action=_DaskAction, metavar="ADDRESS",
+                        help="address of a dask.distributed scheduler (e.g. tcp://host:8786): run on its "
+                             "workers (needs the 'distributed' extra; not with --jobs N > 1)")
+    return parser
+
+
+@contextlib.contextmanager
+def executor_from_args(jobs: int = 1, dask: str | None = None) -> Iterator[Executor | None]:
+    """The executor chosen by ``--jobs``/``--dask``, released when the block ends.
+
+    Yields None for ``jobs=1`` without ``dask`` (:func:`run_sweep` then runs serially
+    in-process), a :class:`concurrent.futures.ProcessPoolExecutor` with ``jobs`` workers for
+    ``jobs > 1`` (shut down on exit, waiting for its work), or
+    ``dask.distributed.Client(dask).get_executor()`` for a scheduler address (the client is
+    closed on exit). dask is imported only in the last case.
+
+    Parameters
+    ----------
+    jobs : int, optional
+        Number of local worker processes (positive; default 1 = serial).
+    dask : str, optional
+        Address of a dask.distributed scheduler, e.g. ``"tcp://127.0.0.1:8786"``; only with
+        ``jobs=1``.
+
+    Yields
+    ------
+    concurrent.futures.Executor or None
+        Pass it as ``executor=`` to :func:`run_sweep`.
+
+    Raises
+    ------
+    TypeError
+        If ``jobs`` is not an int or ``dask`` is not a string.
+    ValueError
+        If ``jobs`` is not positive, ``dask`` is empty, or ``jobs > 1`` together with ``dask``.
+    ImportError
+        If ``dask`` is given but dask.distributed is not installed.
+
+    Examples
+    --------
+    >>> with executor_from_args() as ex:
+    ...     print(ex)
+    None
+    >>> with executor_from_args(jobs=2) as ex:
+    ...     print(type(ex).__name__, ex.submit(pow, 2, 10).result())
+    ProcessPoolExecutor 1024
+    """
+    jobs = check_positive_int(jobs, "jobs")
+    if dask is not None:
+        if not isinstance(dask, str):
+            raise TypeError(f"dask must be a scheduler address string or None; got {type(dask).__name__}")
+        if not dask.strip():
+            raise ValueError("dask must be a non-empty scheduler address (e.g. 'tcp://127.0.0.1:8786')")
+        if jobs > 1:
+            raise ValueError(f"jobs={jobs} and dask={dask!r} are mutually exclusive: "
+                             "use a local process pool (jobs > 1) or a dask cluster, not both")
+        try:
+            from dask.distributed import Client
+        except ImportError as exc:
+            raise ImportError("dask=... (--dask) needs dask.distributed; install the 'distributed' extra: "
+                              "pip install 'linrec[distributed]'") from exc
+        with Client(dask) as client:
+            yield client.get_executor()
+    elif jobs > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            yield pool
+    else:
+        yield None

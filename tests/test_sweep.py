@@ -1,5 +1,6 @@
 """Tests of linrec.sweep: seeding, resume, executors (process pool, dask), kill-safety, summaries."""
 
+import argparse
 import os
 import signal
 import subprocess
@@ -14,7 +15,15 @@ import numpy as np
 import pytest
 
 from linrec.io import load_arrays, remove_stale_temporaries
-from linrec.sweep import expand_grid, load_sweep, plan, run_sweep, summarize
+from linrec.sweep import (
+    add_executor_arguments,
+    executor_from_args,
+    expand_grid,
+    load_sweep,
+    plan,
+    run_sweep,
+    summarize,
+)
 from linrec.train import run_config
 
 BASE = {"model": "LinearDiagonal", "model_kwargs": {"input_dim": 1, "hidden": 3, "output_dim": 1, "r_max": 0.9},
@@ -185,3 +194,85 @@ def test_run_sweep_removes_stale_temporaries_at_start(tmp_path):
     assert fresh.exists()
     run_sweep(run_config, _configs(), out, seeds=1, stale_after=1800)
     assert not fresh.exists() and sorted(p.name for p in out.iterdir()) == names
+
+
+def test_executor_from_args_serial_yields_none():
+    with executor_from_args() as ex:
+        assert ex is None
+    with executor_from_args(1, None) as ex:
+        assert ex is None
+
+
+def test_executor_from_args_process_pool_is_shut_down(tmp_path):
+    with executor_from_args(jobs=2) as ex:
+        assert isinstance(ex, ProcessPoolExecutor) and ex._max_workers == 2
+        assert ex.submit(pow, 3, 4).result() == 81
+        res = run_sweep(run_config, _configs(), tmp_path, seeds=1, executor=ex)
+    assert res.complete and sorted(res.computed) == [0, 1]
+    with pytest.raises(RuntimeError, match="shutdown"):
+        ex.submit(pow, 2, 2)
+    # also shut down when the block raises
+    with pytest.raises(KeyError), executor_from_args(jobs=2) as ex2:
+        raise KeyError("inside")
+    with pytest.raises(RuntimeError, match="shutdown"):
+        ex2.submit(pow, 2, 2)
+
+
+@pytest.mark.parametrize("jobs, err, match", [(0, ValueError, "jobs must be >= 1"), (-3, ValueError, "jobs"),
+                                              (2.0, TypeError, "jobs must be an integer"),
+                                              (True, TypeError, "jobs"), ("2", TypeError, "jobs")])
+def test_executor_from_args_rejects_bad_jobs(jobs, err, match):
+    with pytest.raises(err, match=match), executor_from_args(jobs=jobs):
+        pass
+
+
+def test_executor_from_args_rejects_jobs_with_dask_and_bad_address():
+    with pytest.raises(ValueError, match="mutually exclusive"), executor_from_args(jobs=2, dask="tcp://x:1"):
+        pass
+    with pytest.raises(ValueError, match="dask"), executor_from_args(dask="  "):
+        pass
+    with pytest.raises(TypeError, match="dask"), executor_from_args(dask=8786):
+        pass
+
+
+def test_executor_from_args_missing_dask_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # makes the import fail
+    with pytest.raises(ImportError, match=r"'distributed' extra"), executor_from_args(dask="tcp://127.0.0.1:1"):
+        pass
+
+
+def test_executor_from_args_dask_client_is_closed(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cl:
+        with executor_from_args(dask=cl.scheduler_address) as ex:
+            client = ex._client
+            res = run_sweep(run_config, _configs(), tmp_path, seeds=1, executor=ex)
+        assert client.status == "closed"
+    ref = run_sweep(run_config, _configs(), tmp_path / "ref", seeds=1)
+    assert res.complete
+    for i in range(2):
+        np.testing.assert_array_equal(res.results[i][0]["loss"], ref.results[i][0]["loss"])
+
+
+def test_add_executor_arguments_argparse(capsys):
+    p = argparse.ArgumentParser(prog="fig")
+    p.add_argument("--task", default="a")
+    assert add_executor_arguments(p) is p
+    a = p.parse_args([])
+    assert (a.jobs, a.dask, a.task) == (1, None, "a")
+    a = p.parse_args(["--jobs", "3", "--task", "b"])
+    assert (a.jobs, a.dask, a.task) == (3, None, "b")
+    a = p.parse_args(["--dask", "tcp://h:8786", "--jobs", "1"])
+    assert (a.jobs, a.dask) == (1, "tcp://h:8786")
+    for argv in (["--jobs", "2", "--dask", "tcp://h:8786"], ["--dask", "tcp://h:8786", "--jobs", "2"]):
+        with pytest.raises(SystemExit) as exc:
+            p.parse_args(argv)
+        assert exc.value.code == 2 and "mutually exclusive" in capsys.readouterr().err
+    for bad in ("0", "-1", "two"):
+        with pytest.raises(SystemExit):
+            p.parse_args(["--jobs", bad])
+        assert "positive integer" in capsys.readouterr().err
+    with executor_from_args(**{k: v for k, v in vars(p.parse_args([])).items() if k in ("jobs", "dask")}) as ex:
+        assert ex is None
+    with pytest.raises(TypeError, match="parser"):
+        add_executor_arguments(object())

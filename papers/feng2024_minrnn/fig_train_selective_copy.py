@@ -8,12 +8,12 @@ symbols; a second layer's gates read the first layer's states (which do encode w
 before) and can select by rank. A single layer with 150 units (as many parameters as the two
 32-unit layers) controls for size. quick: 32 hidden units, Adam 1e-2 with cosine decay, 1000
 steps, batch 32, 3 seeds per model (about 30 s of CPU on one core). full: 5 seeds, 5000 steps,
-minGRU and minLSTM, 1-3 layers, through linrec.sweep (--jobs N).
+minGRU and minLSTM, 1-3 layers, through linrec.sweep (--jobs N or --dask ADDRESS).
 """
 
 import argparse
+import contextlib
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 
 import matplotlib
 
@@ -25,7 +25,7 @@ from linrec.experiments import feng2024_minrnn as F
 from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.plotting.training_small import bar_with_repeats, seed_curves
-from linrec.sweep import run_sweep
+from linrec.sweep import add_executor_arguments, executor_from_args, run_sweep
 
 PROFILE = get_profile()
 WIDE = 150  # one layer with as many parameters as two layers of 32 units (2704 vs 2692)
@@ -39,19 +39,17 @@ def configs():
             + [{"layers": 1, "cell": c, "hidden": WIDE, "steps": 5000} for c in ("MinGRU", "MinLSTM")]), 5
 
 
-def main(jobs: int = 1, executor=None):
+def main(jobs: int = 1, executor=None, dask: str | None = None):
+    """Train every configuration and seed (serially by default) and draw the figure.
+
+    ``executor`` (any concurrent.futures.Executor, left open) takes precedence over ``jobs`` and
+    ``dask``, which otherwise choose one through :func:`linrec.sweep.executor_from_args`.
+    """
     cfgs, seeds = configs()
     directory = (tempfile.mkdtemp(prefix="feng2024_") if PROFILE == "quick"
                  else repo_root() / "runs" / F.PAPER_ID / "selective_copy")
-    own = executor is None and jobs > 1
-    if own:
-        executor = ProcessPoolExecutor(jobs)
-    try:
-        res = run_sweep(F.selective_copy_run, cfgs, directory, seeds=seeds, executor=executor,
-                        progress=PROFILE == "full")
-    finally:
-        if own:
-            executor.shutdown()
+    with executor_from_args(jobs, dask) if executor is None else contextlib.nullcontext(executor) as ex:
+        res = run_sweep(F.selective_copy_run, cfgs, directory, seeds=seeds, executor=ex, progress=PROFILE == "full")
     groups = {}
     for r in res.runs:
         if r.index in res.results:
@@ -89,6 +87,5 @@ def main(jobs: int = 1, executor=None):
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--jobs", type=int, default=1, help="worker processes (ProcessPoolExecutor)")
-    main(ap.parse_args().jobs)
+    a = add_executor_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0])).parse_args()
+    main(a.jobs, dask=a.dask)

@@ -13,7 +13,6 @@ through :func:`linrec.sweep.run_sweep` (resumable, results in ``runs/li2021_curs
 """
 
 import argparse
-from concurrent.futures import ProcessPoolExecutor
 
 import matplotlib
 
@@ -29,24 +28,12 @@ from linrec.experiments.li2021_curse_of_memory import (
 from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.plotting.training_sweeps import plot_plateau_times, plot_rate_trajectories
-from linrec.sweep import run_sweep
+from linrec.sweep import add_executor_arguments, executor_from_args, run_sweep
 from linrec.tasks import delayed_bump
 
 ID = "li2021_curse_of_memory"
 PROFILE = get_profile()
-parser = argparse.ArgumentParser()
-parser.add_argument("--jobs", type=int, default=1, help="worker processes (ProcessPoolExecutor)")
-parser.add_argument("--dask", default=None, help="address of a dask.distributed scheduler (runs on its workers)")
-args = parser.parse_args()
-
-
-def make_executor():
-    """None (serial), a local process pool (--jobs N) or a dask.distributed cluster (--dask ADDRESS)."""
-    if args.dask:
-        from dask.distributed import Client
-
-        return Client(args.dask).get_executor()
-    return ProcessPoolExecutor(args.jobs) if args.jobs > 1 else None
+args = add_executor_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0])).parse_args()
 
 R0, R_EXIT, DT, SIGMA, ETA = 1.0, 0.5, 0.1, 1.0, 5.0
 MAPS = ("direct", "exp", "softplus", "best")
@@ -61,13 +48,9 @@ else:
 
 
 def sweep(name, configs, seeds=1):
-    """Run through linrec.sweep (resumable; serial or a process pool) and return (meta, arrays) per run."""
-    ex = make_executor()
-    try:
+    """Run through linrec.sweep (resumable; serial, a process pool or dask) and return (meta, arrays) per run."""
+    with executor_from_args(args.jobs, args.dask) as ex:
         res = run_sweep(run_plateau, configs, repo_root() / "runs" / ID / PROFILE / name, seeds=seeds, executor=ex)
-    finally:
-        if ex is not None:
-            ex.shutdown()
     if res.errors:
         raise RuntimeError(f"{len(res.errors)} runs failed: {list(res.errors.values())[:3]}")
     out = {}

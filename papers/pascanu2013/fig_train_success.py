@@ -4,13 +4,13 @@ SGD, with global-norm clipping, and with clipping plus the vanishing-gradient re
 quick (default): 2-bit temporal order, T in {10, 20, 30}, 20 hidden units, SGD at rate 0.2,
 at most 2000 steps, 4 seeds (about 40 s on one core). full (PROFILE=full): Pascanu's sizes
 (50 hidden units, T up to 200, 10 seeds), resumable under runs/pascanu2013/ through
-linrec.sweep.run_sweep; pass --jobs N for a process pool (see papers/pascanu2013/README.md, section 4, for
-a dask.distributed cluster). ``--task adding`` runs the adding problem instead.
+linrec.sweep.run_sweep; pass --jobs N for a process pool or --dask ADDRESS for a dask.distributed cluster (see
+papers/pascanu2013/README.md, section 4). ``--task adding`` runs the adding problem instead.
 """
 
 import argparse
+import contextlib
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 
 import matplotlib
 
@@ -21,25 +21,24 @@ from linrec.experiments import pascanu2013 as P
 from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.plotting.training_small import solve_steps, success_vs_length
-from linrec.sweep import run_sweep
+from linrec.sweep import add_executor_arguments, executor_from_args, run_sweep
 
 PROFILE = get_profile()
 
 
-def main(jobs: int = 1, task: str = "temporal_order", executor=None):
+def main(jobs: int = 1, task: str = "temporal_order", executor=None, dask: str | None = None):
+    """Run the success-rate sweep for ``task`` and draw the figure.
+
+    ``executor`` (any concurrent.futures.Executor, left open) takes precedence over ``jobs`` and
+    ``dask``, which otherwise choose one through :func:`linrec.sweep.executor_from_args`.
+    """
     configs, seeds = P.success_configs(PROFILE, task)
     if PROFILE == "quick":
         directory = tempfile.mkdtemp(prefix="pascanu2013_")  # quick: always recomputed
     else:
         directory = repo_root() / "runs" / P.PAPER_ID / f"success_{task}"
-    own = executor is None and jobs > 1
-    if own:
-        executor = ProcessPoolExecutor(jobs)
-    try:
-        res = run_sweep(P.run, configs, directory, seeds=seeds, executor=executor, progress=PROFILE == "full")
-    finally:
-        if own:
-            executor.shutdown()
+    with executor_from_args(jobs, dask) if executor is None else contextlib.nullcontext(executor) as ex:
+        res = run_sweep(P.run, configs, directory, seeds=seeds, executor=ex, progress=PROFILE == "full")
     rows = [(r.config, res.results[r.index][1]) for r in res.runs if r.index in res.results]
     tab = P.success_table(rows)
     name = f"train_success_{task}"
@@ -63,7 +62,6 @@ def main(jobs: int = 1, task: str = "temporal_order", executor=None):
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--jobs", type=int, default=1, help="worker processes (ProcessPoolExecutor)")
     ap.add_argument("--task", default="temporal_order", choices=("temporal_order", "adding"))
-    a = ap.parse_args()
-    main(a.jobs, a.task)
+    a = add_executor_arguments(ap).parse_args()
+    main(a.jobs, a.task, dask=a.dask)

@@ -11,7 +11,6 @@ Usage: ``python fig_train_grad_ratio.py [--jobs N | --dask ADDRESS]``; ``PROFILE
 """
 
 import argparse
-from concurrent.futures import ProcessPoolExecutor
 
 import matplotlib
 
@@ -22,35 +21,19 @@ from linrec.experiments.wang2024_stablessm import run_lr
 from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.plotting.training_sweeps import plot_ratio_trajectories
-from linrec.sweep import run_sweep
+from linrec.sweep import add_executor_arguments, executor_from_args, run_sweep
 
 ID = "wang2024_stablessm"
 PROFILE = get_profile()
-parser = argparse.ArgumentParser()
-parser.add_argument("--jobs", type=int, default=1, help="worker processes (ProcessPoolExecutor)")
-parser.add_argument("--dask", default=None, help="address of a dask.distributed scheduler (runs on its workers)")
-args = parser.parse_args()
-
-
-def make_executor():
-    """None (serial), a local process pool (--jobs N) or a dask.distributed cluster (--dask ADDRESS)."""
-    if args.dask:
-        from dask.distributed import Client
-
-        return Client(args.dask).get_executor()
-    return ProcessPoolExecutor(args.jobs) if args.jobs > 1 else None
+args = add_executor_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0])).parse_args()
 
 MAPS = ("direct", "exp", "softplus", "best")
 LR = 0.02
 steps, seeds, every = (300, 3, 10) if PROFILE == "quick" else (3000, 8, 50)
 configs = [{"reparam": m, "kernel": "poly", "lr": LR, "steps": steps, "record_every": every} for m in MAPS]
-ex = make_executor()
-try:
+with executor_from_args(args.jobs, args.dask) as ex:
     res = run_sweep(run_lr, configs, repo_root() / "runs" / ID / PROFILE / "grad_ratio", seeds=seeds, seed_by="seed",
                     executor=ex)
-finally:
-    if ex is not None:
-        ex.shutdown()
 if res.errors:
     raise RuntimeError(f"{len(res.errors)} runs failed: {list(res.errors.values())[:3]}")
 

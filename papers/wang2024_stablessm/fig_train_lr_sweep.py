@@ -12,7 +12,6 @@ through :func:`linrec.sweep.run_sweep` (results in ``runs/wang2024_stablessm/``)
 """
 
 import argparse
-from concurrent.futures import ProcessPoolExecutor
 
 import matplotlib
 
@@ -23,23 +22,11 @@ from linrec.experiments.wang2024_stablessm import max_tolerated_lr, outcome_tabl
 from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.plotting.training_sweeps import plot_lr_sweep
-from linrec.sweep import expand_grid, run_sweep
+from linrec.sweep import add_executor_arguments, executor_from_args, expand_grid, run_sweep
 
 ID = "wang2024_stablessm"
 PROFILE = get_profile()
-parser = argparse.ArgumentParser()
-parser.add_argument("--jobs", type=int, default=1, help="worker processes (ProcessPoolExecutor)")
-parser.add_argument("--dask", default=None, help="address of a dask.distributed scheduler (runs on its workers)")
-args = parser.parse_args()
-
-
-def make_executor():
-    """None (serial), a local process pool (--jobs N) or a dask.distributed cluster (--dask ADDRESS)."""
-    if args.dask:
-        from dask.distributed import Client
-
-        return Client(args.dask).get_executor()
-    return ProcessPoolExecutor(args.jobs) if args.jobs > 1 else None
+args = add_executor_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0])).parse_args()
 
 MAPS = ("direct", "exp", "softplus", "best")
 KERNELS = ("exp", "poly")
@@ -65,13 +52,9 @@ else:
 configs = [c for kern in KERNELS
            for c in expand_grid({**base, "kernel": kern, "kernel_params": kparams[kern]},
                                 {"reparam": list(MAPS), "lr": list(lrs)})]
-ex = make_executor()
-try:
+with executor_from_args(args.jobs, args.dask) as ex:
     res = run_sweep(run_lr, configs, repo_root() / "runs" / ID / PROFILE / "lr_sweep", seeds=seeds, seed_by="seed",
                     executor=ex)
-finally:
-    if ex is not None:
-        ex.shutdown()
 if res.errors:
     raise RuntimeError(f"{len(res.errors)} runs failed: {list(res.errors.values())[:3]}")
 metas = np.empty((len(KERNELS), len(MAPS), len(lrs), seeds), dtype=object)

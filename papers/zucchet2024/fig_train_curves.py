@@ -5,12 +5,13 @@ quick (default): 1000 Adam steps with a cosine decay, batch 32, one peak learnin
 student from the paper's best ranges (dense RNN 1e-3, LRU 3e-2), 3 seeds (about 15-25 s on one
 core). full (PROFILE=full): 10,000 steps, batch 128, 3 seeds, resumable under
 runs/zucchet2024/train_final_loss (the same runs as the full final-loss grid, so either script
-reuses the other's results); --jobs N for a process pool; figure train_curves_full.
+reuses the other's results); --jobs N for a process pool or --dask ADDRESS for a dask.distributed
+cluster; figure train_curves_full.
 """
 
 import argparse
+import contextlib
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 
 import matplotlib
 
@@ -22,6 +23,7 @@ from linrec.experiments import zucchet2024 as Z
 from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.plotting.training import plot_training_curves
+from linrec.sweep import add_executor_arguments, executor_from_args
 
 ID = "zucchet2024"
 PROFILE = get_profile()
@@ -29,20 +31,19 @@ NU0 = 0.99
 LRS = {"rnn": (1e-3,), "lru": (3e-2,)}
 
 
-def main(jobs: int = 1, executor=None):
+def main(jobs: int = 1, executor=None, dask: str | None = None):
+    """Train both students (serially by default) and draw their training curves.
+
+    ``executor`` (any concurrent.futures.Executor, left open) takes precedence over ``jobs`` and
+    ``dask``, which otherwise choose one through :func:`linrec.sweep.executor_from_args`.
+    """
     if PROFILE == "quick":
         kw, seeds, directory = dict(steps=1000, batch_size=32), 3, tempfile.mkdtemp(prefix="zucchet2024_")
     else:
         kw, seeds, directory = dict(steps=10_000, batch_size=128), 3, repo_root() / "runs" / ID / "train_final_loss"
     configs = Z.sweep_configs(("rnn", "lru"), (NU0,), LRS, objective="sample", **kw)
-    own = executor is None and jobs > 1
-    if own:
-        executor = ProcessPoolExecutor(jobs)
-    try:
-        res = Z.run_grid(configs, seeds=seeds, executor=executor, directory=directory, progress=PROFILE == "full")
-    finally:
-        if own:
-            executor.shutdown()
+    with executor_from_args(jobs, dask) if executor is None else contextlib.nullcontext(executor) as ex:
+        res = Z.run_grid(configs, seeds=seeds, executor=ex, directory=directory, progress=PROFILE == "full")
     curves, eff, meta = {}, {}, {}
     for r in res.runs:
         arrays, m = res.results[r.index]
@@ -73,6 +74,5 @@ def main(jobs: int = 1, executor=None):
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--jobs", type=int, default=1, help="worker processes (ProcessPoolExecutor)")
-    main(ap.parse_args().jobs)
+    a = add_executor_arguments(argparse.ArgumentParser(description=__doc__.splitlines()[0])).parse_args()
+    main(a.jobs, dask=a.dask)

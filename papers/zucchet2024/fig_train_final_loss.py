@@ -7,13 +7,14 @@ quick (default): the exact white-noise population loss (no sampling noise), nu0 
 (the ends of the paper's best ranges), 2 seeds (about 25-40 s on one core). full (PROFILE=full):
 the paper's protocol (fresh batches of 128 sequences, T = 300, 10,000 steps, 4 learning rates per
 student, 3 seeds), resumable under runs/zucchet2024/train_final_loss through linrec.sweep.run_sweep;
-pass --jobs N for a process pool (papers/zucchet2024/README.md, "How to run": dask.distributed), or
+pass --jobs N for a process pool or --dask ADDRESS for a dask.distributed cluster
+(papers/zucchet2024/README.md, "How to run"), or
 --load-only to plot the finished runs of a partial full sweep (figure train_final_loss_full).
 """
 
 import argparse
+import contextlib
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 
 import matplotlib
 
@@ -25,7 +26,7 @@ from linrec.experiments import zucchet2024 as Z
 from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.plotting.training import plot_sweep
-from linrec.sweep import load_sweep
+from linrec.sweep import add_executor_arguments, executor_from_args, load_sweep
 
 ID = "zucchet2024"
 PROFILE = get_profile()
@@ -39,7 +40,12 @@ def settings(profile):
     return dict(lrs=Z.LR_GRID, seeds=3, kw=dict(steps=10_000, objective="sample", batch_size=128))
 
 
-def main(jobs: int = 1, executor=None, load_only: bool = False):
+def main(jobs: int = 1, executor=None, load_only: bool = False, dask: str | None = None):
+    """Run (or with ``load_only`` only load) the final-loss grid and draw the figure.
+
+    ``executor`` (any concurrent.futures.Executor, left open) takes precedence over ``jobs`` and
+    ``dask``, which otherwise choose one through :func:`linrec.sweep.executor_from_args`.
+    """
     s = settings(PROFILE)
     configs = Z.sweep_configs(Z.STUDENTS, Z.NU0_PAPER, s["lrs"], **s["kw"])
     directory = (tempfile.mkdtemp(prefix="zucchet2024_") if PROFILE == "quick"
@@ -47,15 +53,9 @@ def main(jobs: int = 1, executor=None, load_only: bool = False):
     if load_only:
         res = load_sweep(configs, directory, seeds=s["seeds"], seed_by="seed")
     else:
-        own = executor is None and jobs > 1
-        if own:
-            executor = ProcessPoolExecutor(jobs)
-        try:
-            res = Z.run_grid(configs, seeds=s["seeds"], executor=executor, directory=directory,
+        with executor_from_args(jobs, dask) if executor is None else contextlib.nullcontext(executor) as ex:
+            res = Z.run_grid(configs, seeds=s["seeds"], executor=ex, directory=directory,
                              progress=PROFILE == "full")
-        finally:
-            if own:
-                executor.shutdown()
     best = Z.best_over_lr(res)
     nu0 = np.asarray(Z.NU0_PAPER)
     name = "train_final_loss" if PROFILE == "quick" else "train_final_loss_full"
@@ -101,7 +101,6 @@ def main(jobs: int = 1, executor=None, load_only: bool = False):
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--jobs", type=int, default=1, help="worker processes (ProcessPoolExecutor)")
     ap.add_argument("--load-only", action="store_true", help="plot the finished runs only (no training)")
-    a = ap.parse_args()
-    main(a.jobs, load_only=a.load_only)
+    a = add_executor_arguments(ap).parse_args()
+    main(a.jobs, load_only=a.load_only, dask=a.dask)
