@@ -16,6 +16,7 @@ from linrec.memory import (
     InputModel,
     LambdaMap,
     dense_impulse_response,
+    dense_realization,
     diagonal_impulse_response,
     diagonal_stationary_covariance,
     exact_moment,
@@ -396,3 +397,48 @@ def test_chain_rule_accepts_linrec_reparam_maps():
             a = sensitivity("omega", omega=w, reparam=m, normalization=norm)
             b = sensitivity("omega", omega=w, normalization=norm)
             assert a == pytest.approx(b, rel=1e-12)
+
+
+@pytest.mark.parametrize("lam", [[0.99 * np.exp(0.1j), 0.9 * np.exp(1.2j)], [1 - 1e-9, -0.5, 0.3j],
+                                 [0.7 * np.exp(2.5j)]])
+def test_dense_realization_has_the_diagonal_impulse_response(lam):
+    rng = np.random.default_rng(11)
+    lam = np.asarray(lam, dtype=complex)
+    n, T = lam.size, 300
+    b = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+    c = rng.standard_normal(n) + 1j * rng.standard_normal(n)
+    A, B, C = dense_realization(lam, b, c, np.random.default_rng(3))
+    assert A.shape == (2 * n, 2 * n) and B.shape == (2 * n, 1) and C.shape == (1, 2 * n)
+    assert A.dtype == B.dtype == C.dtype == np.float64
+    # the same basis for the same seed; the recurrent matrix is dense (no zero entries)
+    A2, _, _ = dense_realization(lam, b, c, 3)
+    np.testing.assert_array_equal(A, A2)
+    assert np.all(A != 0)
+    # spectrum: lam and conj(lam)
+    ev = np.sort_complex(np.linalg.eigvals(A))
+    np.testing.assert_allclose(ev, np.sort_complex(np.concatenate([lam, lam.conj()])), atol=1e-6)
+    # impulse response: direct complex sum vs a simulation of the real recurrence vs dense_impulse_response
+    s = np.arange(T)[:, None]
+    k_ref = np.real(np.sum(c * b * lam ** s, axis=1))
+    h, k_sim = B[:, 0].copy(), np.empty(T)
+    for t in range(T):
+        k_sim[t] = (C @ h)[0]
+        h = A @ h
+    k_dense = dense_impulse_response(T, A, B, C)[0].ravel()
+    k_diag = diagonal_impulse_response(T, lam, b, c)[0]
+    # rounding: the similarity P (.) P^-1 costs ~cond(P) eps per product, accumulated over <= T steps
+    cond = np.linalg.cond(np.random.default_rng(3).standard_normal((2 * n, 2 * n)))
+    tol = 10 * T * cond * np.finfo(float).eps * np.sum(np.abs(c * b))
+    for k in (k_sim, k_dense, k_diag):
+        np.testing.assert_allclose(k, k_ref, rtol=0, atol=tol)
+
+
+def test_dense_realization_rejects_bad_input():
+    with pytest.raises(ValueError, match="shape"):
+        dense_realization([0.5, 0.2], [1.0], [1.0, 1.0], 0)
+    with pytest.raises(ValueError, match="lam"):
+        dense_realization([[0.5]], [1.0], [1.0], 0)
+    with pytest.raises(ValueError, match="lam"):
+        dense_realization([], [], [], 0)
+    with pytest.raises(TypeError, match="rng"):
+        dense_realization([0.5], [1.0], [1.0], "seed")

@@ -27,6 +27,7 @@ from scipy.linalg import matmul_toeplitz, solve_discrete_lyapunov
 
 from linrec._validation import (
     as_float_array,
+    as_rng,
     check_choice,
     check_in_range,
     check_positive_int,
@@ -54,6 +55,7 @@ __all__ = [
     "scalar_impulse_response",
     "diagonal_impulse_response",
     "dense_impulse_response",
+    "dense_realization",
     "top_eigvec_mass",
     "participation_ratio",
     "diagonal_dominance",
@@ -1304,6 +1306,87 @@ def dense_impulse_response(T: int, A: Any, B: Any, C: Any, D: Any = None) -> tup
         J[s, :, :, nA + nB:] = np.einsum("pi,jq->pqij", np.eye(p), M).reshape(p, q, nC)
     k[0] += Dm
     return k, J
+
+
+def dense_realization(lam: Any, b: Any, c: Any, rng: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A dense real system with the impulse response of a complex-diagonal one.
+
+    The complex-diagonal system (as in :func:`diagonal_impulse_response` without
+    normalization) ``h_{i,t} = lam_i h_{i,t-1} + b_i x_t``, ``y_t = Re(sum_i c_i h_{i,t})`` is
+    written in real coordinates and then in a random basis, giving a real
+    ``h_t = A h_{t-1} + B x_t``, ``y_t = C h_t`` (as in :func:`dense_impulse_response`) with
+    2n states and the same impulse response, whose recurrent matrix ``A`` is dense.
+
+    Parameters
+    ----------
+    lam : array_like, shape (n,)
+        Complex eigenvalues (each becomes a 2x2 rotation-scaling block, so ``A`` has the
+        eigenvalues ``lam_i`` and ``conj(lam_i)``).
+    b, c : array_like, shape (n,)
+        Complex input and output weights.
+    rng : numpy.random.Generator, int or None, optional
+        Source of the change of basis ``P`` (one draw of ``rng.standard_normal((2n, 2n))``);
+        see :func:`linrec._validation.as_rng`.
+
+    Returns
+    -------
+    A : numpy.ndarray, shape (2n, 2n)
+        ``P blockdiag(rot(lam_i)) P^{-1}``.
+    B : numpy.ndarray, shape (2n, 1)
+        ``P [Re b_1, Im b_1, ..., Re b_n, Im b_n]^T``.
+    C : numpy.ndarray, shape (1, 2n)
+        ``[Re c_1, -Im c_1, ..., Re c_n, -Im c_n] P^{-1}``.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, or the drawn basis is numerically singular.
+
+    Notes
+    -----
+    With ``h_i = u_i + i v_i``, ``lam h_i = (Re lam u_i - Im lam v_i) + i (Im lam u_i + Re lam v_i)``,
+    so ``(u_i, v_i)`` evolves by ``rot(lam_i) = [[Re lam_i, -Im lam_i], [Im lam_i, Re lam_i]]``
+    with input ``(Re b_i, Im b_i)``, and ``Re(c_i h_i) = Re c_i u_i - Im c_i v_i``. Hence
+    ``C_0 A_0^s B_0 = Re(sum_i c_i b_i lam_i^s)`` for the block-diagonal ``(A_0, B_0, C_0)``, and
+    the similarity ``A = P A_0 P^{-1}``, ``B = P B_0``, ``C = C_0 P^{-1}`` with a Gaussian ``P``
+    keeps ``C A^s B = C_0 A_0^s B_0`` (``P`` is invertible with probability one). ``P^{-1}`` is
+    applied through ``numpy.linalg.solve``.
+
+    References
+    ----------
+    Zucchet & Orvieto (2024), Sec. 4 (a dense student at the same optimum as the complex-diagonal
+    one, for comparing the structure of their Hessians); the real form of a complex-conjugate
+    eigenvalue pair is the standard real Jordan form.
+
+    Examples
+    --------
+    >>> lam, b, c = np.array([0.9 * np.exp(0.3j)]), np.array([1.0 + 0.5j]), np.array([0.2 - 1j])
+    >>> A, B, C = dense_realization(lam, b, c, np.random.default_rng(0))
+    >>> A.shape, B.shape, C.shape
+    ((2, 2), (2, 1), (1, 2))
+    >>> kd, _ = diagonal_impulse_response(5, lam, b, c)
+    >>> kn, _ = dense_impulse_response(5, A, B, C)
+    >>> bool(np.allclose(kn.ravel(), kd, rtol=0, atol=1e-12))
+    True
+    """
+    lam = np.asarray(as_float_array(lam, "lam", ndim=1), dtype=np.complex128)
+    n = lam.size
+    b = np.asarray(as_float_array(b, "b", ndim=1), dtype=np.complex128)
+    c = np.asarray(as_float_array(c, "c", ndim=1), dtype=np.complex128)
+    if b.shape != (n,) or c.shape != (n,):
+        raise ValueError(f"b and c must have shape ({n},) like lam; got {b.shape} and {c.shape}")
+    rng = as_rng(rng)
+    A0 = np.zeros((2 * n, 2 * n))
+    for i, z in enumerate(lam):
+        A0[2 * i:2 * i + 2, 2 * i:2 * i + 2] = [[z.real, -z.imag], [z.imag, z.real]]
+    B0 = np.stack([b.real, b.imag], axis=1).reshape(2 * n, 1)
+    C0 = np.stack([c.real, -c.imag], axis=1).reshape(1, 2 * n)
+    P = rng.standard_normal((2 * n, 2 * n))
+    if np.linalg.cond(P) > 1e12:  # probability ~0 for a Gaussian draw; guards the solves below
+        raise ValueError("the random change of basis is numerically singular; draw again with another rng")
+    A = np.linalg.solve(P.T, (P @ A0).T).T  # P A0 P^{-1}
+    C = np.linalg.solve(P.T, C0.T).T  # C0 P^{-1}
+    return A, P @ B0, C
 
 
 # ----------------------------------------------------------------------------------------------

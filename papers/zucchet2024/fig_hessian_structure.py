@@ -15,6 +15,7 @@ import numpy as np
 from linrec.io import figure_dir, get_profile, save_arrays, save_figure
 from linrec.memory import (
     dense_impulse_response,
+    dense_realization,
     diagonal_dominance,
     diagonal_impulse_response,
     gauss_newton_hessian,
@@ -33,12 +34,7 @@ b = np.ones(2, complex)
 c = (rng.standard_normal(2) + 1j * rng.standard_normal(2)) / np.sqrt(2)
 _, J = diagonal_impulse_response(T, lam, b, c, param="polar")
 Hd = gauss_newton_hessian(J)
-blocks = [np.array([[z.real, -z.imag], [z.imag, z.real]]) for z in lam]
-Ab = np.zeros((4, 4))
-Ab[:2, :2], Ab[2:, 2:] = blocks
-P = rng.standard_normal((4, 4))
-A = P @ Ab @ np.linalg.inv(P)
-B, C = rng.standard_normal((4, 1)), rng.standard_normal((1, 4))
+A, B, C = dense_realization(lam, b, c, rng)  # dense real student with the same impulse response
 _, Jn = dense_impulse_response(T, A, B, C)
 Hn = gauss_newton_hessian(Jn)
 

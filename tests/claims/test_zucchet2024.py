@@ -19,6 +19,7 @@ import sympy as sp
 from linrec.memory import (
     InputModel,
     dense_impulse_response,
+    dense_realization,
     diagonal_dominance,
     diagonal_impulse_response,
     exact_sensitivity,
@@ -298,13 +299,8 @@ def test_hessian_structure_dense_vs_diagonal(claim):
     c = (rng.standard_normal(2) + 1j * rng.standard_normal(2)) / np.sqrt(2)
     _, J = diagonal_impulse_response(T, lam, b, c, param="polar")
     Hd = gauss_newton_hessian(J)
-    # dense real student realizing the same teacher: A = P blockdiag(rot(lam)) P^-1
-    blocks = [np.array([[z.real, -z.imag], [z.imag, z.real]]) for z in lam]
-    Ab = np.zeros((4, 4))
-    Ab[:2, :2], Ab[2:, 2:] = blocks
-    Pm = rng.standard_normal((4, 4))
-    A = Pm @ Ab @ np.linalg.inv(Pm)
-    B, C = rng.standard_normal((4, 1)), rng.standard_normal((1, 4))
+    # dense real student realizing the same teacher: A = P blockdiag(rot(lam)) P^-1, B = P B0, C = C0 P^-1
+    A, B, C = dense_realization(lam, b, c, rng)
     _, Jn = dense_impulse_response(T, A, B, C)
     Hn = gauss_newton_hessian(Jn)
     dd_d, dd_n = diagonal_dominance(Hd), diagonal_dominance(Hn)
