@@ -793,7 +793,10 @@ def fit_exponentials(
     c = _solve_c(_gram(lam, time), L)
     order = np.argsort(-lam)  # slowest (closest to the boundary) first
     lam, c = lam[order], c[order]
-    mode_norm = 1 / np.sqrt(-2 * lam) if time == "continuous" else 1 / np.sqrt(1 - lam**2)
+    # L2 norm of one mode: 1/sqrt(2|lam|) (continuous) or 1/sqrt(1 - lam^2) (discrete), the latter
+    # from v (lam = exp(-e^v): 1 - lam^2 = -expm1(-2 e^v)) so slow modes keep full precision
+    rate = np.exp(v[order])
+    mode_norm = 1 / np.sqrt(2 * rate) if time == "continuous" else 1 / np.sqrt(-np.expm1(-2 * rate))
     active = np.abs(c) * mode_norm > 1e-6 * math.sqrt(norm2)
     return ExpFit(lam=lam, c=c, error=best[0], time=time, start_errors=np.array(errs), active=active)
 
