@@ -8,6 +8,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.linrec-installed
 PROFILE ?= quick
 JOBS   ?= 2
+SEED_OFFSET ?= 0
 export PROFILE
 # keep BLAS single-threaded per process: tests and figures parallelise over processes instead
 export OPENBLAS_NUM_THREADS ?= 1
@@ -22,7 +23,7 @@ FIGURE_SCRIPTS := $(sort $(wildcard papers/*/fig*.py))
 help:
 	@echo "make test      install into .venv if needed, run the whole test suite"
 	@echo "make figures   regenerate every figure into figures/<paper>/ (PROFILE=quick|full)"
-	@echo "make claims    run the claim tests and write papers/CLAIMS.md"
+	@echo "make claims    run the claim tests and write papers/CLAIMS.md (SEED_OFFSET=N shifts every seed)"
 	@echo "make bench     performance ratios (bench/)"
 	@echo "make lint      ruff"
 	@echo "make clean     remove .venv, caches and generated data"
@@ -39,7 +40,7 @@ test: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) -q
 
 claims: $(STAMP)
-	$(PY) -m pytest -n $(JOBS) -q -m claim tests --claims-ledger=papers/CLAIMS.md
+	$(PY) -m pytest -n $(JOBS) -q -m claim tests --seed-offset=$(SEED_OFFSET) --claims-ledger=papers/CLAIMS.md
 
 figures: $(STAMP)
 	@echo "[figures] $(words $(FIGURE_SCRIPTS)) scripts, PROFILE=$(PROFILE), $(JOBS) at a time"

@@ -6,15 +6,27 @@ call records a :class:`linrec.testing.ClaimRecord` in the test report's ``user_p
 (so records travel from pytest-xdist workers to the controller) and asserts. With
 ``--claims-ledger=PATH`` the controller writes every record to PATH as Markdown; ``make
 claims`` uses it to regenerate ``papers/CLAIMS.md``.
+
+Seed offsets
+------------
+``--seed-offset N`` (``make claims SEED_OFFSET=N``) shifts every seed a claim test uses by
+``N``: while a test marked ``claim`` runs, ``numpy.random.default_rng(s)`` with an integer
+``s`` returns ``default_rng(s + N)`` -- this covers literal seeds in the tests and every
+integer ``rng=`` the library turns into a generator through ``linrec._validation.as_rng``.
+Seeds that reach ``numpy.random.SeedSequence`` directly (``run_sweep``/``run_grid``'s
+``base_seed``) are shifted by the test itself through the ``seed_offset`` fixture. A claim must
+hold at any offset: reviewers run it at offsets its authors never saw.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import numbers
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from linrec.testing import ClaimRecord, evaluate_bound, evaluate_claim
@@ -28,6 +40,34 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="write the claim records of this run to this Markdown file (papers/CLAIMS.md)",
     )
+    parser.addoption(
+        "--seed-offset",
+        type=int,
+        default=0,
+        help="shift every integer seed a claim test uses by this amount (see tests/conftest.py)",
+    )
+
+
+@pytest.fixture
+def seed_offset(request: pytest.FixtureRequest) -> int:
+    """The ``--seed-offset`` of this run (0 by default): add it to seeds given to SeedSequence."""
+    return int(request.config.getoption("--seed-offset"))
+
+
+@pytest.fixture(autouse=True)
+def _shift_claim_seeds(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under ``--seed-offset N``, make ``default_rng(s)`` mean ``default_rng(s + N)`` in claim tests."""
+    offset = int(request.config.getoption("--seed-offset"))
+    if offset == 0 or request.node.get_closest_marker("claim") is None:
+        return
+    original = np.random.default_rng
+
+    def shifted_default_rng(seed=None):
+        if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+            seed = int(seed) + offset
+        return original(seed)
+
+    monkeypatch.setattr(np.random, "default_rng", shifted_default_rng)
 
 
 class ClaimRecorder:
@@ -81,6 +121,11 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def _md(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if int(config.getoption("--seed-offset")) < 0:
+        raise pytest.UsageError("--seed-offset must be a non-negative integer (seeds are non-negative)")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
