@@ -290,10 +290,18 @@ def test_loss_landscapes_and_curvature(claim):
                 why="transient deficit (1/T) sum s k'_s^2 (+ a tail < 1e-60); tolerance = deficit + 0.1%")
 
 
-@pytest.mark.claim
-def test_hessian_structure_dense_vs_diagonal(claim):
-    rng = np.random.default_rng(7)
-    T = 400
+# Structural claim over an ensemble of teachers: a random readout c and a random dense realization
+# (A = P blockdiag(rot(lam)) P^-1) per teacher, the two mode eigenvalues fixed. A single draw is not
+# a claim (the dense participation ratio falls below 3 for ~21% of draws), so each statement is a
+# median or a fraction over N_STRUCT teachers. Per-teacher exceedance rates were measured once on
+# 2000 independent teachers (seeds 90000..91999, not used here): P(dd_diag < 0.9) = 0.001,
+# P(dd_dense > 0.5) = 0.067, P(pr_diag > 1.5) = 0.0005, P(pr_dense < 3) = 0.21, P(mass < 0.99) = 0.024.
+# The thresholds below fail with probability < 1e-3 even at the conservative rates P_CONS.
+N_STRUCT = 100
+P_CONS = {"dd_diag": 0.005, "dd_dense": 0.1, "pr_diag": 0.005, "pr_dense": 0.3, "mass": 0.05}
+
+
+def _hessian_structure_stats(rng, T=400):
     lam = np.array([0.99 * np.exp(0.1j), 0.9 * np.exp(1.2j)])
     b = np.ones(2, complex)
     c = (rng.standard_normal(2) + 1j * rng.standard_normal(2)) / np.sqrt(2)
@@ -303,26 +311,51 @@ def test_hessian_structure_dense_vs_diagonal(claim):
     A, B, C = dense_realization(lam, b, c, rng)
     _, Jn = dense_impulse_response(T, A, B, C)
     Hn = gauss_newton_hessian(Jn)
-    dd_d, dd_n = diagonal_dominance(Hd), diagonal_dominance(Hn)
-    claim.check_bound(paper=P, equation=EQ_STRUCT, statement="complex-diagonal student (polar): Hessian at "
-                      "the optimum is diagonally dominant (share of ||H||_F^2 on the diagonal >= 0.9)",
-                      bound=0.9, measured=dd_d, relation=">=", why="structural claim on a fixed random teacher")
-    claim.check_bound(paper=P, equation=EQ_STRUCT, statement="dense student: diagonal share of the Hessian "
-                      "<= 0.5", bound=0.5, measured=dd_n, relation="<=", why="structural claim, fixed teacher")
-    wd, Vd = np.linalg.eigh(Hd)
-    wn, Vn = np.linalg.eigh(Hn)
-    pr_d = float(participation_ratio(Vd[:, -1]))
-    pr_n = float(participation_ratio(Vn[:, -1]))
-    claim.check_bound(paper=P, equation=EQ_STRUCT, statement="top Hessian eigenvector is axis-aligned for the "
-                      "diagonal student (participation ratio <= 1.5)", bound=1.5, measured=pr_d, relation="<=",
-                      why="structural claim, fixed teacher")
-    claim.check_bound(paper=P, equation=EQ_STRUCT, statement="top Hessian eigenvector spreads over >= 3 "
-                      "coordinates for the dense student", bound=3.0, measured=pr_n, relation=">=",
-                      why="structural claim, fixed teacher")
-    claim.check_bound(paper=P, equation=EQ_STRUCT, statement="top eigenvector mass on the recurrent coordinates "
-                      "(nu of the slowest mode) for the diagonal student >= 0.99",
-                      bound=0.99, measured=float(top_eigvec_mass(Hd, [0], 1)[0]), relation=">=",
-                      why="structural claim: the sharpest direction is the modulus of the |lam|=0.99 mode")
+    Vd = np.linalg.eigh(Hd)[1]
+    Vn = np.linalg.eigh(Hn)[1]
+    return (float(diagonal_dominance(Hd)), float(diagonal_dominance(Hn)), float(participation_ratio(Vd[:, -1])),
+            float(participation_ratio(Vn[:, -1])), float(top_eigvec_mass(Hd, [0], 1)[0]))
+
+
+@pytest.mark.claim
+def test_hessian_structure_dense_vs_diagonal(claim):
+    from scipy.stats import binom
+
+    rng = np.random.default_rng(7)
+    S = np.array([_hessian_structure_stats(rng) for _ in range(N_STRUCT)])
+    dd_d, dd_n, pr_d, pr_n, mass = S.T
+    n = N_STRUCT
+    # a fraction claim "at least q of the teachers" fails when more than (1 - q) n exceed: binom.sf
+    p_fail_frac = lambda p, q: float(binom.sf(int(round((1 - q) * n)), n, p))  # noqa: E731
+    # a median claim fails when at least n/2 teachers exceed
+    p_fail_median = lambda p: float(binom.sf(n // 2 - 1, n, p))  # noqa: E731
+    ens = f"{n} random teachers (readout c, dense realization)"
+    claim.check_bound(paper=P, equation=EQ_STRUCT, statement=f"complex-diagonal student (polar): the Hessian at "
+                      f"the optimum is diagonally dominant (share of ||H||_F^2 on the diagonal >= 0.9) for >= 90% "
+                      f"of {ens}", bound=0.9, measured=float(np.mean(dd_d >= 0.9)), relation=">=",
+                      why=f"binomial: P(fail) = {p_fail_frac(P_CONS['dd_diag'], 0.9):.1e} at a per-teacher "
+                      f"exceedance {P_CONS['dd_diag']} (measured 0.001)")
+    claim.check_bound(paper=P, equation=EQ_STRUCT, statement=f"dense student: median diagonal share of the "
+                      f"Hessian over {ens} <= 0.5", bound=0.5, measured=float(np.median(dd_n)), relation="<=",
+                      why=f"binomial: P(fail) = {p_fail_median(P_CONS['dd_dense']):.1e} at a per-teacher "
+                      f"exceedance {P_CONS['dd_dense']} (measured 0.067)")
+    claim.check_bound(paper=P, equation=EQ_STRUCT, statement=f"top Hessian eigenvector is axis-aligned for the "
+                      f"diagonal student (participation ratio <= 1.5) for >= 90% of {ens}", bound=0.9,
+                      measured=float(np.mean(pr_d <= 1.5)), relation=">=",
+                      why=f"binomial: P(fail) = {p_fail_frac(P_CONS['pr_diag'], 0.9):.1e} at a per-teacher "
+                      f"exceedance {P_CONS['pr_diag']} (measured 0.0005)")
+    claim.check_bound(paper=P, equation=EQ_STRUCT, statement=f"top Hessian eigenvector of the dense student "
+                      f"spreads over >= 3 coordinates (median participation ratio over {ens})", bound=3.0,
+                      measured=float(np.median(pr_n)), relation=">=",
+                      why=f"binomial: P(fail) = {p_fail_median(P_CONS['pr_dense']):.1e} at a per-teacher "
+                      f"rate P(pr < 3) = {P_CONS['pr_dense']} (measured 0.21)")
+    claim.check_bound(paper=P, equation=EQ_STRUCT, statement=f"diagonal student: the top eigenvector's mass on "
+                      f"the modulus nu of the |lam| = 0.99 mode is >= 0.99 for >= 80% of {ens}", bound=0.8,
+                      measured=float(np.mean(mass >= 0.99)), relation=">=",
+                      why=f"binomial: P(fail) = {p_fail_frac(P_CONS['mass'], 0.8):.1e} at a per-teacher "
+                      f"exceedance {P_CONS['mass']} (measured 0.024)")
+    # negative control: the dense student's Hessian must fail the diagonal student's criteria
+    assert np.mean(dd_n >= 0.9) < 0.5 and np.mean(pr_n <= 1.5) < 0.5, "dense student passes the diagonal criteria"
 
 
 @pytest.mark.claim
