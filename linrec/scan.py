@@ -420,7 +420,10 @@ def _chunked_block(a, b, carry, invariant, out, s0, s1, L, scratch=None):
     else:
         _kernel_sequential(prod, acc, carry, invariant, ends)
     # (3) the recurrence inside every chunk from the state entering it (a, b still in cache)
-    hc = out[s0:e].reshape((G, L, N), copy=False)
+    #     (hc must be a view of out: the writes below are the result. Splitting the time axis
+    #     of a (T, N) array into (G, L) is a view for any strides of out, so a plain reshape
+    #     never copies here; reshape(copy=False) would need numpy >= 2.1)
+    hc = out[s0:e].reshape(G, L, N)
     tmp = np.empty((G, N), dtype=dt)
     np.multiply(a if invariant else ac[1:, 0], ends[:-1], out=tmp[1:])
     np.multiply(a if invariant else ac[0, 0], carry, out=tmp[0])

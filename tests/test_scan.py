@@ -140,6 +140,26 @@ def test_chunked_with_forced_small_chunks_and_tail():
         np.testing.assert_allclose(out, ref, rtol=1e-12, atol=1e-12)
 
 
+def test_chunked_writes_through_strided_out():
+    # step (3) of the chunked kernel writes the states through a (G, L, N) reshape of out; that
+    # reshape must be a view for any strides of out (reverse_linear_scan hands the kernel a
+    # reversed out with a negative time stride), or the result would go to a discarded copy
+    from linrec.scan import _kernel_chunked, _prepare
+
+    rng = np.random.default_rng(15)
+    a, b, h0 = _data(rng, 103, (5,), invariant=False, complex_=False)
+    ref = _loop(a, b, h0)
+    p = _prepare(a, b, h0, None)
+    for make_out in (
+        lambda: np.full((103, 5), np.nan)[::-1],  # negative time stride
+        lambda: np.full((103, 10), np.nan)[:, ::2],  # channels strided
+        lambda: np.full((206, 5), np.nan)[::2],  # time strided
+    ):
+        out = make_out()
+        _kernel_chunked(p.a, p.b, p.h0, False, out, L=10)
+        np.testing.assert_allclose(out, ref, rtol=1e-12, atol=1e-12)
+
+
 def test_chunked_never_forms_underflowing_products():
     # gates of 1e-30: a^L underflows for L >= 11 in float64. The chunked method must shorten
     # its chunks; products that underflowed would lose the O(1e-30^k) terms' relative accuracy
