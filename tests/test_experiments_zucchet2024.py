@@ -25,8 +25,8 @@ def test_make_teacher_matches_the_papers_construction():
     np.testing.assert_array_equal(t.D, g.normal(size=(1, 1)))
 
 
-@pytest.mark.parametrize("student,kind", [("rnn", "DenseLinear"), ("lru", "LRU"), ("block", "BlockDiagonal"),
-                                          ("cdiag", "LinearDiagonal")])
+@pytest.mark.parametrize("student,kind", [("rnn", "DenseLinear"), ("lru", "PaperLRU"), ("block", "BlockDiagonal"),
+                                          ("cdiag", "PaperComplexDiagonal"), ("cdiag_exp", "PaperComplexDiagonal")])
 def test_make_student_kinds_and_ring(student, kind):
     m = Z.make_student(student, 0.96, hidden=8)
     assert type(m).__name__ == kind
@@ -35,13 +35,43 @@ def test_make_student_kinds_and_ring(student, kind):
         assert np.max(np.abs(lam)) < 1
     else:
         assert np.all(np.abs(lam) >= 0.96 - 1e-12) and np.all(np.abs(lam) < 1)
-    if student == "cdiag":
+    if student.startswith("cdiag"):
         assert "gamma_log" not in m.param_groups and m.gamma == "none"
+    if student == "cdiag":  # the paper's "complex numbers" student: Re lam, Im lam trained directly
+        assert m.lam_param == "direct" and {"lam_re", "lam_im"} <= set(m.param_groups)
+    if student == "cdiag_exp":
+        assert m.lam_param == "exp" and {"nu", "theta"} <= set(m.param_groups)
+    assert set(Z.LR_GRID) == set(Z.STUDENTS)
+
+
+def test_diagonal_students_use_the_authors_initialisation_of_B_and_C():
+    # authors' matrix_init = normal(shape) / sqrt(shape[0]): Re B, Im B ~ N(0, 1/N) (shape (N, 1)),
+    # Re C, Im C ~ N(0, 1) (shape (1, N)). With N = 4096 draws the sample std of a Gaussian has
+    # relative standard deviation 1/sqrt(2N) = 0.011; 6 of them: rtol 0.07
+    N = 4096
+    for m in (Z.PaperLRU(1, N, 1, r_min=0.5), Z.PaperComplexDiagonal(1, N, 1, r_min=0.5),
+              Z.PaperComplexDiagonal(1, N, 1, lam_param="exp", r_min=0.5)):
+        p = m.init(3)
+        for k, want in (("B_re", 1 / np.sqrt(N)), ("B_im", 1 / np.sqrt(N)), ("C_re", 1.0), ("C_im", 1.0)):
+            assert np.std(p[k]) == pytest.approx(want, rel=0.07), (type(m).__name__, k)
+            assert abs(np.mean(p[k])) < 6 * want / np.sqrt(N)
+        # ring uniform in area on [0.5, 1): E|lam|^2 = (1 + 0.25) / 2, var of |lam|^2 = 0.75^2 / 12
+        r2 = np.abs(m.eigenvalues(p)) ** 2
+        assert abs(np.mean(r2) - 0.625) < 6 * 0.75 / np.sqrt(12 * N)
+    # the eigenvalues and gamma of the paper's LRU are linrec's LRU's (same stream, drawn first)
+    from linrec import models
+
+    a, b = Z.PaperLRU(1, 16, 1, r_min=0.9).init(5), models.LRU(1, 16, 1, r_min=0.9).init(5)
+    for k in ("nu", "theta", "gamma_log"):
+        np.testing.assert_array_equal(a[k], b[k])
+    assert not np.allclose(a["B_re"], b["B_re"])
 
 
 def test_bad_inputs():
     with pytest.raises(ValueError, match="student"):
         Z.make_student("gru", 0.5)
+    with pytest.raises(ValueError, match="lam_param"):
+        Z.PaperComplexDiagonal(1, 2, 1, lam_param="polar")
     with pytest.raises(ValueError, match="nu0"):
         Z.make_student("lru", 1.0)
     with pytest.raises(ValueError, match="hidden"):
@@ -64,14 +94,12 @@ def test_bad_inputs():
 
 def test_effective_learning_rate_at_the_first_step_is_lr_over_abs_gradient():
     # after one Adam step v_1 / (1 - b2) = g^2 exactly, so lr_0 / (sqrt(v_hat) + eps) = lr / (|g| + eps)
-    from linrec import models
-
     cfg = Z.teacher_student_config("lru", 0.5, 1e-2, steps=3, T=40, hidden=3, n_teacher=2,
                                    objective="population", record_every=1)
     arrays, _ = Z.run_teacher_student(cfg, rng=5)
     g = np.random.default_rng(5)
     teacher = tasks.make_teacher(g, n=2, nu0=0.5)
-    m = models.LRU(1, 3, 1, r_min=0.5)
+    m = Z.PaperLRU(1, 3, 1, r_min=0.5, max_phase=2 * np.pi)
     p = m.init(g)
     _, grads = m.population_loss_and_grad(p, teacher.impulse_response(40))
     for grp in ("recurrent", "input", "output"):
@@ -109,7 +137,7 @@ def test_hessian_dense_and_diagonal_describe_the_same_teacher():
     # Gauss-Newton trace equals sum_s w_s ||dk_s/dp||^2 and both are >= 0; their nonzero spectra
     # differ (different coordinates) but the largest eigenvalue is positive and finite
     out = Z.hessian_at_teacher(0.9, rng=1, T=100, n=4)
-    for k in ("dense", "diag_exp", "diag_exp_gamma"):
+    for k in ("dense", "diag_reim", "diag_exp", "diag_exp_gamma"):
         assert np.isfinite(out[k]["lam_max"]) and out[k]["lam_max"] > 0
         assert 1.0 - 1e-12 <= out[k]["lam_max_jacobi"]
         assert 0 < out[k]["diag_dominance"] <= 1

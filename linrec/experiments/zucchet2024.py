@@ -6,19 +6,29 @@ not the end of the story", NeurIPS 2024, Sec. 5. A dense 10-state linear teacher
 identified by 64-unit students trained with Adam and a cosine decay; the dense linear RNN stops
 learning as ``nu0 -> 1`` while the LRU and the complex diagonal students keep learning.
 
-Students (names used throughout):
+Students (names used throughout). The diagonal students follow the authors' code
+(``source/model.py`` of github.com/NicolasZucchet/Vanishing-and-exploding-gradients-are-not-the-end-of-the-story,
+class ``LRUBase``): moduli uniform in area on the ring [nu0, 1), phases uniform on a full turn,
+and B, C, D drawn as ``normal / sqrt(shape[0])``, i.e. Re B, Im B ~ N(0, 1/N) (std 0.125 for
+N = 64), Re C, Im C ~ N(0, 1/d_out) and D ~ N(0, 1/d_out) (std 1 for one output):
 
-==========  ============================================================================
-``rnn``     :class:`linrec.models.DenseLinear`, A drawn like the teacher with nu0 = 0
-            (moduli tanh|l| in [0, 1))
-``lru``     :class:`linrec.models.LRU`, exp parameterization, learned gamma initialised at
-            sqrt(1 - |lam|^2), ring initialisation uniform in area on [nu0, 1), phases
-            uniform on a full turn
-``block``   :class:`linrec.models.BlockDiagonal`, 32 heads of 2x2 scaled rotations with the
-            same ring initialisation (64 real states)
-``cdiag``   :class:`linrec.models.LinearDiagonal`, complex, exp parameterization, no gamma,
-            same ring initialisation
-==========  ============================================================================
+==============  ==========================================================================
+``rnn``         :class:`linrec.models.DenseLinear`, A drawn like the teacher with nu0 = 0
+                (moduli tanh|l| in [0, 1)); B ~ N(0, 1), C ~ N(0, 1/N), D ~ N(0, 1)
+``lru``         :class:`PaperLRU`: the LRU, lam = exp(-e^nu + i e^theta), learned gamma =
+                exp(gamma_log) initialised at sqrt(1 - |lam|^2) (``lru_param="exp"``,
+                ``which_gamma="learned"``)
+``block``       :class:`linrec.models.BlockDiagonal`, 32 heads of 2x2 scaled rotations on the
+                same ring (64 real states); ours, not the authors' block student (see
+                ``papers/zucchet2024/README.md``)
+``cdiag``       :class:`PaperComplexDiagonal` with ``lam_param="direct"``: the paper's
+                "complex numbers" student, Re lam and Im lam trained directly, no gamma
+                (``lru_param="default"``, ``which_gamma="none"``)
+``cdiag_exp``   :class:`PaperComplexDiagonal` with ``lam_param="exp"``: the LRU's exp
+                parameterization without gamma (``lru_param="exp"``, ``which_gamma="none"``,
+                a corner of the authors' ablation grid); between ``cdiag`` and ``lru`` it
+                separates the effect of the reparameterization from that of the normalization
+==============  ==========================================================================
 
 Protocols:
 
@@ -44,11 +54,14 @@ from typing import Any
 
 import numpy as np
 
+from linrec import models as _models
 from linrec import optim as _optim
 from linrec._validation import as_rng, check_choice, check_positive_int
 
 __all__ = [
     "STUDENTS",
+    "PaperLRU",
+    "PaperComplexDiagonal",
     "NU0_PAPER",
     "LR_GRID",
     "make_student",
@@ -62,16 +75,97 @@ __all__ = [
 ]
 
 #: student names (see the module docstring)
-STUDENTS = ("rnn", "lru", "block", "cdiag")
+STUDENTS = ("rnn", "lru", "block", "cdiag", "cdiag_exp")
 #: the paper's values of nu0
 NU0_PAPER = (0.36, 0.84, 0.96, 0.99)
-#: learning-rate grids of the full profile (the paper: LRU best near 3e-3..3e-2, RNN near 3e-4..1e-3)
+#: learning-rate grids of the full profile (the paper: LRU best near 3e-3..3e-2, RNN near 3e-4..1e-3;
+#: the authors' ablation of the LRU at nu0 = 0.99 scans 1e-4..1e-1)
 LR_GRID = {
     "rnn": (1e-4, 3e-4, 1e-3, 3e-3),
     "lru": (1e-3, 3e-3, 1e-2, 3e-2),
     "block": (1e-3, 3e-3, 1e-2, 3e-2),
     "cdiag": (1e-3, 3e-3, 1e-2, 3e-2),
+    "cdiag_exp": (1e-3, 3e-3, 1e-2, 3e-2),
 }
+
+
+def _authors_io_init(p: dict, g: np.random.Generator, hidden: int, din: int, dout: int) -> dict:
+    """Redraw B, C, D of a complex diagonal student as the authors' ``matrix_init`` does.
+
+    ``matrix_init(key, shape) = normal(shape) / sqrt(shape[0])`` (Zucchet & Orvieto's
+    ``source/model.py``), applied to B_re, B_im of shape (N, d_in), C_re, C_im of shape
+    (d_out, N) and D of shape (d_out, d_in): Re B, Im B ~ N(0, 1/N), Re C, Im C ~ N(0, 1/d_out),
+    D ~ N(0, 1/d_out). The eigenvalue (and gamma) parameters of ``p`` are kept.
+    """
+    out = dict(p)
+    out["B_re"] = g.standard_normal((hidden, din)) / np.sqrt(hidden)
+    out["B_im"] = g.standard_normal((hidden, din)) / np.sqrt(hidden)
+    out["C_re"] = g.standard_normal((dout, hidden)) / np.sqrt(dout)
+    out["C_im"] = g.standard_normal((dout, hidden)) / np.sqrt(dout)
+    if "D" in out:
+        out["D"] = g.standard_normal((dout, din)) / np.sqrt(dout)
+    return out
+
+
+class PaperLRU(_models.LRU):
+    """The LRU student of Zucchet & Orvieto (2024): :class:`linrec.models.LRU` with the authors'
+    initialisation of B, C and D.
+
+    The eigenvalues (ring [r_min, r_max), uniform in area; phases uniform in [0, max_phase)) and
+    gamma_log = log sqrt(1 - |lam|^2) are those of :class:`linrec.models.LRU`, which equal the
+    authors' ``nu_init``/``gamma_init`` with ``param="exp"``; B, C, D are then drawn as in
+    :func:`_authors_io_init` (Re B, Im B ~ N(0, 1/N); Re C, Im C, D ~ N(0, 1/d_out)).
+
+    Examples
+    --------
+    >>> p = PaperLRU(1, 400, 1, r_min=0.5).init(0)
+    >>> round(float(np.std(p["B_re"])) * 20, 1), round(float(np.std(p["C_re"])), 1)
+    (1.0, 1.0)
+    """
+
+    def init(self, rng=None):
+        """Draw the LRU's parameters, then B, C, D as the authors do (see the class docstring)."""
+        g = as_rng(rng)
+        return _authors_io_init(super().init(g), g, self.hidden, self.input_dim, self.output_dim)
+
+
+class PaperComplexDiagonal(_models.LinearDiagonal):
+    """A complex diagonal student without gamma, initialised as in Zucchet & Orvieto's code.
+
+    h_t = lam * h_{t-1} + B x_t, y_t = Re(C h_t) + D x_t with ``lam_param="direct"`` (the
+    paper's "complex numbers" student: Re lam and Im lam are the trained parameters, the
+    authors' ``lru_param="default"``) or ``"exp"`` (lam = exp(-e^nu + i e^theta)). Eigenvalues
+    on the ring [r_min, r_max) uniform in area, phases uniform in [0, max_phase); B, C, D as in
+    :func:`_authors_io_init`.
+
+    Parameters
+    ----------
+    input_dim, hidden, output_dim : int
+        Sizes.
+    lam_param : {"direct", "exp"}, optional
+        Eigenvalue parameterization.
+    r_min, r_max : float, optional
+        Ring of the initial moduli.
+    max_phase : float, optional
+        Initial phases uniform in [0, max_phase).
+
+    Examples
+    --------
+    >>> m = PaperComplexDiagonal(1, 4, 1, r_min=0.9)
+    >>> sorted(m.init(0))
+    ['B_im', 'B_re', 'C_im', 'C_re', 'D', 'lam_im', 'lam_re']
+    """
+
+    def __init__(self, input_dim, hidden, output_dim, *, lam_param: str = "direct", r_min: float = 0.0,
+                 r_max: float = 1.0, max_phase: float = 2 * np.pi):
+        lam_param = check_choice(lam_param, "lam_param", ("direct", "exp"))
+        super().__init__(input_dim, hidden, output_dim, complex=True, lam_param=lam_param, gamma="none",
+                         feedthrough=True, r_min=r_min, r_max=r_max, max_phase=max_phase)
+
+    def init(self, rng=None):
+        """Draw ring eigenvalues, then B, C, D as the authors do (see the class docstring)."""
+        g = as_rng(rng)
+        return _authors_io_init(super().init(g), g, self.hidden, self.input_dim, self.output_dim)
 
 
 def make_student(student: str, nu0: float, hidden: int = 64):
@@ -79,14 +173,15 @@ def make_student(student: str, nu0: float, hidden: int = 64):
 
     Parameters
     ----------
-    student : {"rnn", "lru", "block", "cdiag"}
+    student : {"rnn", "lru", "block", "cdiag", "cdiag_exp"}
         Which student (see the module docstring).
     nu0 : float
         Lower end of the teacher's band of moduli, in [0, 1); the diagonal and block students
         are initialised on the ring [nu0, 1) (the dense RNN ignores it).
     hidden : int, optional
-        Hidden units: the state size of ``rnn``, the number of complex modes of ``lru`` and
-        ``cdiag``, twice the number of 2x2 heads of ``block`` (must be even for it).
+        Hidden units: the state size of ``rnn``, the number of complex modes of ``lru``,
+        ``cdiag`` and ``cdiag_exp``, twice the number of 2x2 heads of ``block`` (must be even
+        for it).
 
     Returns
     -------
@@ -100,23 +195,21 @@ def make_student(student: str, nu0: float, hidden: int = 64):
     >>> bool(np.all(np.abs(lam) >= 0.9 - 1e-12))
     True
     """
-    from linrec import models
-
     student = check_choice(student, "student", STUDENTS)
     hidden = check_positive_int(hidden, "hidden")
     nu0 = float(nu0)
     if not 0.0 <= nu0 < 1.0:
         raise ValueError(f"nu0 must lie in [0, 1); got {nu0!r}")
     if student == "rnn":
-        return models.DenseLinear(1, hidden, 1, init_scheme="teacher")
+        return _models.DenseLinear(1, hidden, 1, init_scheme="teacher")
     if student == "lru":
-        return models.LRU(1, hidden, 1, r_min=nu0, r_max=1.0, max_phase=2 * np.pi)
+        return PaperLRU(1, hidden, 1, r_min=nu0, r_max=1.0, max_phase=2 * np.pi)
     if student == "block":
         if hidden % 2:
             raise ValueError(f"hidden must be even for the block-diagonal student; got {hidden}")
-        return models.BlockDiagonal(1, hidden // 2, 1, r_min=nu0, r_max=1.0)
-    return models.LinearDiagonal(1, hidden, 1, complex=True, lam_param="exp", gamma="none",
-                                 r_min=nu0, r_max=1.0, max_phase=2 * np.pi)
+        return _models.BlockDiagonal(1, hidden // 2, 1, r_min=nu0, r_max=1.0)
+    return PaperComplexDiagonal(1, hidden, 1, lam_param="direct" if student == "cdiag" else "exp",
+                                r_min=nu0, r_max=1.0, max_phase=2 * np.pi)
 
 
 def teacher_student_config(student: str, nu0: float, lr: float, *, steps: int = 10_000, T: int = 300,
@@ -126,7 +219,7 @@ def teacher_student_config(student: str, nu0: float, lr: float, *, steps: int = 
 
     Parameters
     ----------
-    student : {"rnn", "lru", "block", "cdiag"}
+    student : {"rnn", "lru", "block", "cdiag", "cdiag_exp"}
         The student.
     nu0 : float
         Teacher band start, in [0, 1).
@@ -403,11 +496,13 @@ def hessian_at_teacher(nu0: float, rng=None, *, T: int = 300, n: int = 10) -> di
 
     The student equals the teacher (the global optimum of the population loss), so the Hessian
     is the Gauss--Newton matrix ``G = sum_s w_s J_s^T J_s`` of the impulse-response Jacobian
-    (:func:`linrec.memory.gauss_newton_hessian`). Three parameterizations of the same teacher:
-    ``dense`` (A, B, C entries: :func:`linrec.memory.dense_impulse_response`), ``diag_exp``
-    (complex diagonal, ``|lam| = exp(-exp(omega))``, angle, Re/Im of b and c, no normalisation:
-    the ``cdiag`` student) and ``diag_exp_gamma`` (the same with ``gamma = sqrt(1 - |lam|^2)``
-    held fixed and ``b`` rescaled by ``1/gamma``: the LRU at the optimum).
+    (:func:`linrec.memory.gauss_newton_hessian`). Four parameterizations of the same teacher:
+    ``dense`` (A, B, C entries: :func:`linrec.memory.dense_impulse_response`), ``diag_reim``
+    (complex diagonal, Re lam and Im lam, Re/Im of b and c, no normalisation: the ``cdiag``
+    student), ``diag_exp`` (the same with ``|lam| = exp(-exp(omega))`` and the angle as
+    recurrent coordinates: the ``cdiag_exp`` student up to the angle's log) and
+    ``diag_exp_gamma`` (``diag_exp`` with ``gamma = sqrt(1 - |lam|^2)`` held fixed and ``b``
+    rescaled by ``1/gamma``: the LRU at the optimum).
 
     Parameters
     ----------
@@ -423,7 +518,8 @@ def hessian_at_teacher(nu0: float, rng=None, *, T: int = 300, n: int = 10) -> di
     Returns
     -------
     dict
-        For each of ``"dense"``, ``"diag_exp"``, ``"diag_exp_gamma"`` a dict with ``lam_max``
+        For each of ``"dense"``, ``"diag_reim"``, ``"diag_exp"``, ``"diag_exp_gamma"`` a dict
+        with ``lam_max``
         (largest Hessian eigenvalue: the sharpness that limits a plain step size),
         ``lam_max_jacobi`` (largest eigenvalue of ``diag(G)^-1/2 G diag(G)^-1/2`` over the
         coordinates of nonzero curvature: the sharpness left after an ideal diagonal
@@ -461,6 +557,8 @@ def hessian_at_teacher(nu0: float, rng=None, *, T: int = 300, n: int = 10) -> di
     _, J = memory.dense_impulse_response(T, teacher.A, teacher.B, teacher.C)
     out["dense"] = stats(memory.gauss_newton_hessian(J), np.arange(n * n))
     lam, b, c = _real_diagonal_form(teacher)
+    _, J = memory.diagonal_impulse_response(T, lam, b, c, param="reim")
+    out["diag_reim"] = stats(memory.gauss_newton_hessian(J), np.arange(2 * n))
     _, J = memory.diagonal_impulse_response(T, lam, b, c, param="exp")
     out["diag_exp"] = stats(memory.gauss_newton_hessian(J), np.arange(2 * n))
     gam = np.sqrt(memory.one_minus_abs2(lam))

@@ -23,8 +23,8 @@ ID = "zucchet2024"
 PROFILE = get_profile()
 NU0 = (0.0, 0.36, 0.6, 0.84, 0.9, 0.96, 0.99, 0.995)
 SEEDS = 5 if PROFILE == "quick" else 20
-KINDS = {"dense": "dense RNN (A, B, C)", "diag_exp": "complex diagonal, exp (cdiag)",
-         "diag_exp_gamma": "complex diagonal, exp + gamma (LRU)"}
+KINDS = {"dense": "dense RNN (A, B, C)", "diag_reim": "complex diagonal, Re/Im lam (cdiag)",
+         "diag_exp": "complex diagonal, exp (cdiag_exp)", "diag_exp_gamma": "complex diagonal, exp + gamma (LRU)"}
 METRICS = {"lam_max": "lambda_max(H) at the optimum", "top_pr": "participation ratio of top eigenvector",
            "lam_max_jacobi": "lambda_max after diagonal (Jacobi) scaling"}
 
