@@ -1,9 +1,10 @@
 """Zucchet & Orvieto (2024), Sec. 5: teacher–student training curves at nu0 = 0.99 on fresh data
-(batches of Gaussian sequences, T = 300), dense linear RNN against LRU, with their loss spikes.
+(batches of Gaussian sequences, T = 300), dense linear RNN against the LRU and the paper's
+complex-diagonal student (Re/Im lam, no gamma), with their loss spikes.
 
 quick (default): 1000 Adam steps with a cosine decay, batch 32, one peak learning rate per
-student from the paper's best ranges (dense RNN 1e-3, LRU 3e-2), 3 seeds (about 15-25 s on one
-core). full (PROFILE=full): 10,000 steps, batch 128, 3 seeds, resumable under
+student (dense RNN 1e-3 and LRU 3e-2 from the paper's best ranges; complex diagonal 1e-2, its best
+at nu0 = 0.99 in the quick final-loss grid), 3 seeds (about 20-40 s on one core). full (PROFILE=full): 10,000 steps, batch 128, 3 seeds, resumable under
 runs/zucchet2024/train_final_loss (the same runs as the full final-loss grid, so either script
 reuses the other's results); --jobs N for a process pool or --dask ADDRESS for a dask.distributed
 cluster; figure train_curves_full.
@@ -28,7 +29,8 @@ from linrec.sweep import add_executor_arguments, executor_from_args
 ID = "zucchet2024"
 PROFILE = get_profile()
 NU0 = 0.99
-LRS = {"rnn": (1e-3,), "lru": (3e-2,)}
+LRS = {"rnn": (1e-3,), "lru": (3e-2,), "cdiag": (1e-2,)}
+LABELS = {"rnn": "dense RNN", "lru": "LRU", "cdiag": "complex diag (Re/Im lam)"}
 
 
 def main(jobs: int = 1, executor=None, dask: str | None = None):
@@ -41,7 +43,7 @@ def main(jobs: int = 1, executor=None, dask: str | None = None):
         kw, seeds, directory = dict(steps=1000, batch_size=32), 3, tempfile.mkdtemp(prefix="zucchet2024_")
     else:
         kw, seeds, directory = dict(steps=10_000, batch_size=128), 3, repo_root() / "runs" / ID / "train_final_loss"
-    configs = Z.sweep_configs(("rnn", "lru"), (NU0,), LRS, objective="sample", **kw)
+    configs = Z.sweep_configs(tuple(LRS), (NU0,), LRS, objective="sample", **kw)
     with executor_from_args(jobs, dask) if executor is None else contextlib.nullcontext(executor) as ex:
         res = Z.run_grid(configs, seeds=seeds, executor=ex, directory=directory, progress=PROFILE == "full")
     curves, eff, meta = {}, {}, {}
@@ -60,7 +62,7 @@ def main(jobs: int = 1, executor=None, dask: str | None = None):
     save_arrays(figure_dir(ID) / name, out, {"profile": PROFILE, "nu0": NU0, "seeds": seeds, **kw,
                                                         "lrs": {k: list(v) for k, v in LRS.items()}})
     fig, axes = new_axes(ncols=3, figsize=(13.0, 3.6))
-    labelled = {f"dense RNN, lr {LRS['rnn'][0]:g}": curves["rnn"], f"LRU, lr {LRS['lru'][0]:g}": curves["lru"]}
+    labelled = {f"{LABELS[st]}, lr {LRS[st][0]:g}": curves[st] for st in LRS}
     plot_training_curves(labelled, ax=axes[0], title=f"nu0 = {NU0}, fresh batches of {kw['batch_size']}",
                          ylabel="training loss")
     for ax, st, label in ((axes[1], "rnn", "dense RNN"), (axes[2], "lru", "LRU")):
