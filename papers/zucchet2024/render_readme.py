@@ -35,7 +35,10 @@ def fmt(x: float) -> str:
         return "pending"
     if np.isinf(x):
         return "inf"
-    return f"{x:.2g}" if 1e-2 <= abs(x) < 1e3 else f"{x:.1e}".replace("e-0", "e-").replace("e+0", "e")
+    if 1e-2 <= abs(x) < 1e3:
+        out = f"{x:.2g}"
+        return f"{x:.0f}" if "e" in out else out
+    return f"{x:.1e}".replace("e-0", "e-").replace("e+0", "e")
 
 
 def fmt_lr(x: float) -> str:
@@ -100,13 +103,52 @@ def findings(data, profile: str) -> str:
     if "lru" in avail:
         rel = [f"{NAMES[s]} / LRU = {fmt(med[s][i_hi] / med['lru'][i_hi])}" for s in avail if s != "lru"]
         out.append("- **Relative to the LRU at ν0 = 0.99**: " + "; ".join(rel) + ".")
-    grow = [f"{NAMES[s]} ×{fmt(med[s][i_hi] / med[s][i_lo])}" for s in avail]
+    ratio = {s: med[s][i_hi] / med[s][i_lo] for s in avail}
+    grow = [f"{NAMES[s]} " + ("pending" if np.isnan(ratio[s]) else f"×{fmt(ratio[s])}") for s in avail]
     out.append("- **Growth of the median from ν0 = 0.36 to 0.99**: " + "; ".join(grow) + ".")
     for s in ("cdiag", "cdiag_exp", "lru"):
         if f"by_lr/{s}" in arrays and not np.isnan(arrays[f"by_lr/{s}"][i_hi]).any():
             out.append(f"- **{NAMES[s]}, every rate at ν0 = 0.99**: {per_lr(data, s, i_hi)}; at ν0 = 0.36: "
                        f"{per_lr(data, s, i_lo) if not np.isnan(arrays[f'by_lr/{s}'][i_lo]).any() else 'pending'}.")
     return "\n".join(out)
+
+
+def effective_lr(data, students) -> str:
+    """Adam's effective learning rate per group at nu0 = 0.36 and 0.99 (median over seeds)."""
+    arrays, _ = data
+    nu0 = list(np.round(arrays["nu0"], 6))
+    i_lo, i_hi = nu0.index(0.36), nu0.index(0.99)
+    parts = []
+    for s in students:
+        groups = []
+        for g in ("recurrent", "input", "output"):
+            v = arrays.get(f"eff_lr/{s}/{g}")
+            if v is None:
+                continue
+            groups.append(f"{g} {fmt(_median(v[i_lo]))} → {fmt(_median(v[i_hi]))}")
+        if groups:
+            parts.append(f"{NAMES[s]}: " + ", ".join(groups))
+    return ("Median over seeds of Adam's effective rate lr_t/(√v̂_t + ε) (each run: median over the "
+            "second half of training at the best rate), ν0 = 0.36 → 0.99. " + "; ".join(parts) + ".")
+
+
+def hessian(data) -> str:
+    """The Hessian diagnostics at the optimum (fig_train_hessian.py), median over teachers."""
+    arrays, meta = data
+    nu0 = list(np.round(arrays["nu0"], 6))
+    i_lo, i_hi = nu0.index(0.36), nu0.index(0.99)
+    kinds = {"dense": "dense", "diag_reim": "diagonal Re/Im (cdiag)", "diag_exp": "diagonal exp (cdiag_exp)",
+             "diag_exp_gamma": "diagonal exp + γ (LRU)"}
+    med = {(k, m): np.median(arrays[f"{k}/{m}"], axis=1) for k in kinds for m in ("lam_max", "top_pr",
+                                                                                     "lam_max_jacobi")
+           if f"{k}/{m}" in arrays}
+    avail = [k for k in kinds if (k, "lam_max") in med]
+    lm = "; ".join(f"{kinds[k]} {fmt(med[(k, 'lam_max')][i_lo])} → {fmt(med[(k, 'lam_max')][i_hi])}" for k in avail)
+    pr = "; ".join(f"{kinds[k]} {fmt(med[(k, 'top_pr')][i_hi])}" for k in avail)
+    jac = "; ".join(f"{kinds[k]} {fmt(med[(k, 'lam_max_jacobi')][i_hi])}" for k in avail)
+    return (f"Exact Gauss–Newton Hessian at student = teacher, median of {meta['seeds']} teachers. λ_max from "
+            f"ν0 = 0.36 to 0.99: {lm}. Participation ratio of the top eigenvector at ν0 = 0.99: {pr}. "
+            f"Sharpness left after an ideal diagonal preconditioner at ν0 = 0.99: {jac}.")
 
 
 def blocks() -> dict[str, str]:
@@ -116,20 +158,25 @@ def blocks() -> dict[str, str]:
         students = [s for s in NAMES if f"final/{s}" in quick[0]]
         out["quick_table"] = table(quick, students)
         out["quick_findings"] = findings(quick, "quick profile: population loss, 500 steps")
+        out["quick_eff_lr"] = effective_lr(quick, ["rnn", "lru", "cdiag"])
+    hess = _load("train_hessian")
+    if hess is not None:
+        out["hessian"] = hessian(hess)
     full = _load("train_final_loss_full")
     if full is not None:
         students = [s for s in ("lru", "cdiag", "cdiag_exp") if f"final/{s}" in full[0]]
         out["full_table"] = table(full, students)
         out["full_findings"] = findings(full, "paper protocol: 10,000 steps, batch 128")
+        out["full_eff_lr"] = effective_lr(full, students)
     return out
 
 
 def render(text: str, new: dict[str, str]) -> str:
     for name, body in new.items():
-        pat = re.compile(rf"(<!-- BEGIN rendered:{name} -->\n).*?(\n<!-- END rendered:{name} -->)", re.S)
+        pat = re.compile(rf"(<!-- BEGIN rendered:{name} -->\n).*?(<!-- END rendered:{name} -->)", re.S)
         if not pat.search(text):
             raise ValueError(f"README has no block rendered:{name}")
-        text = pat.sub(lambda m, body=body: m.group(1) + body + m.group(2), text)
+        text = pat.sub(lambda m, body=body: m.group(1) + body + "\n" + m.group(2), text)
     return text
 
 
