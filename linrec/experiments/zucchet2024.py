@@ -116,6 +116,23 @@ class PaperLRU(_models.LRU):
     authors' ``nu_init``/``gamma_init`` with ``param="exp"``; B, C, D are then drawn as in
     :func:`_authors_io_init` (Re B, Im B ~ N(0, 1/N); Re C, Im C, D ~ N(0, 1/d_out)).
 
+    Parameters
+    ----------
+    input_dim, hidden, output_dim : int
+        Input channels, number of complex modes N, output channels.
+    r_min, r_max : float, optional
+        Ring of the initial moduli (uniform in area).
+    max_phase : float, optional
+        Initial phases uniform in [0, max_phase).
+    path : {"auto", "conv", "scan"}, optional
+        Evaluation path (see :class:`linrec.models.base.LTIModel`).
+
+    References
+    ----------
+    N. Zucchet and A. Orvieto, NeurIPS 2024, Sec. 5 and the authors' ``source/model.py``
+    (``LRUBase`` with ``parametrization="exp"``, ``which_gamma="learned"``); A. Orvieto et al.,
+    ICML 2023, Eqs. (6)-(7).
+
     Examples
     --------
     >>> p = PaperLRU(1, 400, 1, r_min=0.5).init(0)
@@ -148,6 +165,12 @@ class PaperComplexDiagonal(_models.LinearDiagonal):
         Ring of the initial moduli.
     max_phase : float, optional
         Initial phases uniform in [0, max_phase).
+
+    References
+    ----------
+    N. Zucchet and A. Orvieto, NeurIPS 2024, Sec. 5 (ablation at nu0 = 0.99) and the authors'
+    ``source/model.py`` (``LRUBase`` with ``parametrization="default"`` or ``"exp"``,
+    ``which_gamma="none"``).
 
     Examples
     --------
