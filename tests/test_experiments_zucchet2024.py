@@ -25,13 +25,13 @@ def test_make_teacher_matches_the_papers_construction():
     np.testing.assert_array_equal(t.D, g.normal(size=(1, 1)))
 
 
-@pytest.mark.parametrize("student,kind", [("rnn", "DenseLinear"), ("lru", "PaperLRU"), ("block", "BlockDiagonal"),
+@pytest.mark.parametrize("student,kind", [("rnn", "DenseLinear"), ("lru", "PaperLRU"), ("block", "PaperBlockDiagonal"),
                                           ("cdiag", "PaperComplexDiagonal"), ("cdiag_exp", "PaperComplexDiagonal")])
 def test_make_student_kinds_and_ring(student, kind):
     m = Z.make_student(student, 0.96, hidden=8)
     assert type(m).__name__ == kind
     lam = m.eigenvalues(m.init(0))
-    if student == "rnn":
+    if student in ("rnn", "block"):
         assert np.max(np.abs(lam)) < 1
     else:
         assert np.all(np.abs(lam) >= 0.96 - 1e-12) and np.all(np.abs(lam) < 1)
@@ -42,6 +42,21 @@ def test_make_student_kinds_and_ring(student, kind):
     if student == "cdiag_exp":
         assert m.lam_param == "exp" and {"nu", "theta"} <= set(m.param_groups)
     assert set(Z.LR_GRID) == set(Z.STUDENTS)
+
+
+def test_block_student_is_the_authors_multihead_rnn():
+    # each 2x2 head is the dense RNN's construction at n = 2 (tanh-remapped eigenvalues), drawn
+    # in order from the stream, then B, C, D; state 2h, 2h+1 belong to head h
+    H = 5
+    p = Z.PaperBlockDiagonal(1, H, 1).init(4)
+    g = np.random.default_rng(4)
+    for h in range(H):
+        np.testing.assert_array_equal(p["blocks"][h], tasks.make_teacher(g, n=2, nu0=0.0).A)
+    np.testing.assert_array_equal(p["B"], g.standard_normal((2 * H, 1)))
+    np.testing.assert_array_equal(p["C"], g.standard_normal((1, 2 * H)) / np.sqrt(2 * H))
+    # moduli tanh|l| of an N(0, 1/2) 2x2 matrix: inside the unit disk, and not confined to a ring
+    lam = Z.PaperBlockDiagonal(1, 400, 1).eigenvalues(Z.PaperBlockDiagonal(1, 400, 1).init(0))
+    assert np.all(np.abs(lam) < 1) and np.min(np.abs(lam)) < 0.2
 
 
 def test_diagonal_students_use_the_authors_initialisation_of_B_and_C():

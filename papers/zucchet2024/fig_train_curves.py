@@ -3,11 +3,12 @@
 complex-diagonal student (Re/Im lam, no gamma), with their loss spikes.
 
 quick (default): 1000 Adam steps with a cosine decay, batch 32, one peak learning rate per
-student (dense RNN 1e-3 and LRU 3e-2 from the paper's best ranges; complex diagonal 1e-2, its best
-at nu0 = 0.99 in the quick final-loss grid), 3 seeds (about 20-40 s on one core). full (PROFILE=full): 10,000 steps, batch 128, 3 seeds, resumable under
+student (dense RNN 1e-3 and LRU 3e-2 from the paper's best ranges; complex diagonal 1e-2, its
+best at nu0 = 0.99 in the quick final-loss grid), 3 seeds (about 20-40 s on one core). full
+(PROFILE=full): 10,000 steps, batch 128, 3 seeds, resumable under
 runs/zucchet2024/train_final_loss (the same runs as the full final-loss grid, so either script
-reuses the other's results); --jobs N for a process pool or --dask ADDRESS for a dask.distributed
-cluster; figure train_curves_full.
+reuses the other's results); --jobs N for a process pool or --dask ADDRESS for a
+dask.distributed cluster; figure train_curves_full.
 """
 
 import argparse

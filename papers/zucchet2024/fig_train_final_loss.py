@@ -5,7 +5,7 @@ parameter group.
 
 quick (default): the exact white-noise population loss (no sampling noise), nu0 in
 {0.36, 0.84, 0.96, 0.99}, 500 Adam steps with a cosine decay, 2 peak learning rates for the dense
-RNN (the ends of the paper's best range) and 3 for the diagonal students, 2 seeds (about 1 minute
+RNN (the ends of the paper's best range) and 3 for the other students, 2 seeds (about 1 minute
 on one core). full (PROFILE=full): the paper's protocol (fresh batches of 128 sequences, T = 300,
 10,000 steps, 4 learning rates per student, 3 seeds), resumable under
 runs/zucchet2024/train_final_loss through linrec.sweep.run_sweep; pass --jobs N for a process pool
@@ -38,7 +38,7 @@ from linrec.sweep import add_executor_arguments, executor_from_args, load_sweep
 
 ID = "zucchet2024"
 PROFILE = get_profile()
-QUICK_LRS = {"rnn": (3e-4, 1e-3), "lru": (3e-3, 1e-2, 3e-2), "block": (3e-3, 1e-2, 3e-2),
+QUICK_LRS = {"rnn": (3e-4, 1e-3), "lru": (3e-3, 1e-2, 3e-2), "block": (1e-3, 3e-3, 1e-2),
              "cdiag": (3e-3, 1e-2, 3e-2), "cdiag_exp": (3e-3, 1e-2, 3e-2)}
 LABELS = {"rnn": "dense RNN", "lru": "LRU", "block": "block-diag 2x2", "cdiag": "complex diag, Re/Im lam (no gamma)",
           "cdiag_exp": "complex diag, exp (no gamma)"}

@@ -106,7 +106,7 @@ def findings(data, profile: str) -> str:
     ratio = {s: med[s][i_hi] / med[s][i_lo] for s in avail}
     grow = [f"{NAMES[s]} " + ("pending" if np.isnan(ratio[s]) else f"×{fmt(ratio[s])}") for s in avail]
     out.append("- **Growth of the median from ν0 = 0.36 to 0.99**: " + "; ".join(grow) + ".")
-    for s in ("cdiag", "cdiag_exp", "lru"):
+    for s in ("cdiag", "cdiag_exp", "lru", "block"):
         if f"by_lr/{s}" in arrays and not np.isnan(arrays[f"by_lr/{s}"][i_hi]).any():
             out.append(f"- **{NAMES[s]}, every rate at ν0 = 0.99**: {per_lr(data, s, i_hi)}; at ν0 = 0.36: "
                        f"{per_lr(data, s, i_lo) if not np.isnan(arrays[f'by_lr/{s}'][i_lo]).any() else 'pending'}.")
@@ -164,7 +164,7 @@ def blocks() -> dict[str, str]:
         out["hessian"] = hessian(hess)
     full = _load("train_final_loss_full")
     if full is not None:
-        students = [s for s in ("lru", "cdiag", "cdiag_exp") if f"final/{s}" in full[0]]
+        students = [s for s in ("lru", "block", "cdiag", "cdiag_exp") if f"final/{s}" in full[0]]
         out["full_table"] = table(full, students)
         out["full_findings"] = findings(full, "paper protocol: 10,000 steps, batch 128")
         out["full_eff_lr"] = effective_lr(full, students)
