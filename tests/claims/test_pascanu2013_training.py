@@ -4,12 +4,12 @@ obey Pascanu's bound; the regulariser lowers Omega (its target quantity) and kee
 signal from vanishing over a long horizon.
 
 Quick settings: 2-bit temporal order, T = 20, 20 hidden tanh units, SGD lr 0.2, batch 20, at
-most 1000 steps, 5 seeds per method; and T = 50 from the sparse init, 4 seeds per method (about
-11 s of CPU in all)."""
+most 1000 steps, 5 seeds per method; and T = 50 from the sparse init, 30 seeds per method (about
+60 s of CPU in all)."""
 
 import numpy as np
 import pytest
-from scipy.stats import fisher_exact, mannwhitneyu
+from scipy.stats import fisher_exact
 
 from linrec.experiments import pascanu2013 as P
 
@@ -81,18 +81,30 @@ def test_regulariser_lowers_omega(claim, runs):
                       why="Omega is what the extra gradient term descends; a ratio below 1 is the prediction")
 
 
+#: seeds per method for the long-horizon claim, from a power calculation (see the test)
+SEEDS_LONG = 30
+
+
 @pytest.mark.claim
 def test_regulariser_keeps_long_horizon_gradients(claim):
     # temporal order T = 50 from the sparse "smart tanh" init (radius 0.95), clipped SGD lr 0.2,
-    # 1000 steps, 4 seeds each: the measured ||dh_T/dh_0|| (linrec.jacobians, independent of the
-    # Omega code) at the end of training, with and without alpha dOmega/dW
+    # 1000 steps: the measured ||dh_T/dh_0|| (linrec.jacobians, independent of the Omega code) at
+    # the end of training, with and without alpha dOmega/dW. A run's error signal "vanished" when
+    # ||dh_T/dh_0|| < 1e-2 (attenuated 100x over the horizon). Per-run rates measured once on 90
+    # seeds not used here (5000-5029, 6000-6059): vanished in 60/90 clipped runs, 6/90 regularised.
+    # Power: a one-sided Fisher exact test at 5% with 30 + 30 seeds fails to reject with
+    # probability 1.4e-4 at those rates (computed exactly over both binomials). The earlier
+    # 4 + 4-seed Mann-Whitney version passed only for some seeds (p = 0.17 and 0.56 measured).
     cfg = {"T": 50, "hidden": 20, "init_scheme": "sparse", "radius": 0.95, "steps": 1000, "eval_every": 100}
-    end = {m: [float(P.run({**cfg, "method": m}, rng=s)[0]["jac_log_norms"][-1, -1] / np.log(10))
-               for s in range(4)] for m in ("clip", "clip_reg")}
-    p_value = mannwhitneyu(end["clip_reg"], end["clip"], alternative="greater").pvalue
+    end = {m: np.array([float(P.run({**cfg, "method": m}, rng=s)[0]["jac_log_norms"][-1, -1] / np.log(10))
+                        for s in range(SEEDS_LONG)]) for m in ("clip", "clip_reg")}
+    vanished = {m: int(np.sum(v < -2.0)) for m, v in end.items()}
+    table = [[vanished[m], SEEDS_LONG - vanished[m]] for m in ("clip", "clip_reg")]
+    p_value = fisher_exact(table, alternative="greater")[1]
     claim.check_bound(paper=PAPER, equation="Eq. (10), Sec. 3.3",
                       statement="Omega keeps the error signal alive over the horizon: at T=50 the end-of-training "
-                                f"log10||dh_T/dh_0|| is larger with the regulariser ({np.round(end['clip_reg'], 1)}) "
-                                f"than without ({np.round(end['clip'], 1)}); one-sided Mann-Whitney p-value",
+                                f"||dh_T/dh_0|| vanished (< 1e-2) in {vanished['clip']}/{SEEDS_LONG} clipped runs and "
+                                f"{vanished['clip_reg']}/{SEEDS_LONG} regularised ones; one-sided Fisher p-value",
                       bound=0.05, measured=p_value, relation="<=",
-                      why="a 5% significance level over 4 + 4 seeds (complete separation gives p = 1/70)")
+                      why="5% level; 30 + 30 seeds give power 1 - 1.4e-4 at the rates measured on 90 other "
+                          "seeds (0.67 vs 0.067)")
