@@ -164,7 +164,7 @@ def blocks() -> dict[str, str]:
         out["hessian"] = hessian(hess)
     full = _load("train_final_loss_full")
     if full is not None:
-        students = [s for s in ("lru", "block", "cdiag", "cdiag_exp") if f"final/{s}" in full[0]]
+        students = [s for s in ("rnn", "lru", "block", "cdiag", "cdiag_exp") if f"final/{s}" in full[0]]
         out["full_table"] = table(full, students)
         out["full_findings"] = findings(full, "paper protocol: 10,000 steps, batch 128")
         out["full_eff_lr"] = effective_lr(full, students)
