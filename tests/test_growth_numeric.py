@@ -135,6 +135,111 @@ def test_pseudospectral_radius_closed_forms():
     assert np.isclose(pseudospectral_radius(np.diag([0.5, -0.9j]), 0.05), 0.95, rtol=1e-12)
 
 
+def _smin_dense(A, z):
+    z = np.atleast_1d(z)
+    N = A.shape[0]
+    out = np.empty(z.size)
+    step = max(1, 100000 // (N * N))
+    for c in range(0, z.size, step):
+        zc = z[c:c + step]
+        out[c:c + zc.size] = np.linalg.svd(zc[:, None, None] * np.eye(N) - A, compute_uv=False)[:, -1]
+    return out
+
+
+def _brute_force_rho_eps(A, eps, rel=1e-3, n_r=32, n_t=128, max_level=30):
+    """Rigorous bracket L <= rho_eps(A) <= U from a refined polar grid of dense SVDs.
+
+    sigma_min(zI - A) is 1-Lipschitz in z, and a polar cell [r0, r0+dr] x [t0, t0+dt] lies
+    within d = dr/2 + (r0 + dr) dt/2 of its centre. A cell can contain a point of the
+    eps-pseudospectrum only if sigma_min(centre) <= eps + d (+ SVD rounding 8 N u ||A||); those
+    cells reaching beyond the best inside centre L are split 2x2 until U - L <= rel U, with U
+    the largest outer radius of a surviving cell. L = the largest |centre| with sigma_min <= eps.
+    """
+    N = A.shape[0]
+    R = np.linalg.norm(A, 2) + eps
+    margin = 8 * N * EPS * R
+    r0 = np.repeat(np.linspace(0, R, n_r + 1)[:-1], n_t)
+    t0 = np.tile(np.linspace(0, 2 * np.pi, n_t + 1)[:-1], n_r)
+    dr, dt = np.full(r0.size, R / n_r), np.full(r0.size, 2 * np.pi / n_t)
+    L = 0.0
+    for _ in range(max_level):
+        rm, tm = r0 + dr / 2, t0 + dt / 2
+        s = _smin_dense(A, rm * np.exp(1j * tm))
+        if np.any(s <= eps):
+            L = max(L, float(rm[s <= eps].max()))
+        live = (s <= eps + dr / 2 + (r0 + dr) * dt / 2 + margin) & (r0 + dr > L)
+        r0, dr, t0, dt = r0[live], dr[live], t0[live], dt[live]
+        U = float(np.max(r0 + dr)) if r0.size else L
+        if U - L <= rel * U:
+            return L, U
+        r0, t0 = np.concatenate([r0, r0 + dr / 2, r0, r0 + dr / 2]), np.concatenate([t0, t0, t0 + dt / 2, t0 + dt / 2])
+        dr, dt = np.tile(dr / 2, 4), np.tile(dt / 2, 4)
+    raise AssertionError("bracket did not converge")
+
+
+@pytest.mark.parametrize("lam", [0.9, 0.7 * np.exp(1.1j), -0.5])
+@pytest.mark.parametrize("c", [10.0, 1.0])
+@pytest.mark.parametrize("eps", [1e-8, 1e-6, 1e-4, 1e-2, 0.5])
+def test_pseudospectral_radius_exact_2x2_disc(lam, c, eps):
+    # A = [[l, c], [0, l]], w = z - l: sigma_min([[w, -c], [0, w]]) = (sqrt(c^2 + 4|w|^2) - c)/2
+    # (sigma1 sigma2 = |w|^2, sigma1^2 + sigma2^2 = 2|w|^2 + c^2), increasing in |w|; it equals
+    # eps iff |w|^2 = eps (c + eps): the pseudospectrum is that disc, rho_eps = |l| + sqrt(eps(c+eps))
+    A = np.array([[lam, c], [0.0, lam]])
+    s = np.sqrt(eps * (c + eps))
+    exact = abs(lam) + s
+    w = s * np.exp(0.3j)
+    assert np.isclose(_smin_dense(A, lam + w)[0], eps, rtol=1e-6)
+    # root conditioning: d sigma_min / d|w| = 2|w| / (c + 2 eps) at the boundary; sigma_min is
+    # computed to O(u ||A||), so |r - exact| <~ u ||A|| / (d sigma/d|w|); factor 3 margin
+    cond = EPS * (abs(lam) + c) / (2 * s / (c + 2 * eps)) / exact
+    got = pseudospectral_radius(A, eps)
+    # floor 16 u: rounding of the eigenvalue r itself (||H|| / r <= 16 here)
+    assert abs(got - exact) <= (3 * cond + 16 * EPS) * exact, (got, exact)
+    assert 3 * cond + 16 * EPS < 2.5e-10     # i.e. ~1e-10 relative everywhere in this table
+
+
+def test_pseudospectral_radius_normal_is_rho_plus_eps():
+    rng = np.random.default_rng(10)
+    U, _ = np.linalg.qr(rng.normal(size=(7, 7)) + 1j * rng.normal(size=(7, 7)))
+    lam = rng.uniform(0.1, 1.0, 7) * np.exp(2j * np.pi * rng.uniform(size=7))
+    A = U @ np.diag(lam) @ U.conj().T
+    for eps in (1e-8, 1e-3, 0.3):
+        # normal: sigma_min(zI - A) = dist(z, spectrum), the union of eps-discs; rho_eps = rho + eps
+        assert np.isclose(pseudospectral_radius(A, eps), np.abs(lam).max() + eps, rtol=1e-13, atol=0)
+
+
+def _grcar(N, k=3):
+    return -np.eye(N, k=-1) + sum(np.eye(N, k=j) for j in range(k + 1))
+
+
+@pytest.mark.parametrize("eps", [1e-2, 1e-1])
+def test_pseudospectral_radius_grcar_vs_brute_force_grid(eps):
+    A = _grcar(20)
+    L, U = _brute_force_rho_eps(A, eps)      # rigorous bracket, U - L <= 1e-3 U
+    got = pseudospectral_radius(A, eps)
+    assert L <= got <= U, (L, got, U)
+
+
+def test_pseudospectral_radius_random_nonnormal_vs_brute_force_grid():
+    rng = np.random.default_rng(11)
+    for _ in range(6):
+        N = 6
+        T = np.diag(rng.uniform(-0.9, 0.9, N) * np.exp(1j * rng.uniform(0, np.pi, N)))
+        T = T + np.triu(rng.normal(size=(N, N)), 1)
+        Q, _ = np.linalg.qr(rng.normal(size=(N, N)))
+        A = Q @ T @ Q.conj().T
+        eps = float(10 ** rng.uniform(-2, -0.5))
+        L, U = _brute_force_rho_eps(A, eps)
+        got = pseudospectral_radius(A, eps)
+        assert L <= got <= U, (L, got, U, eps)
+
+
+def test_pseudospectral_radius_n_angles_deprecated():
+    with pytest.warns(DeprecationWarning, match="n_angles"):
+        r = pseudospectral_radius(np.diag([0.5, -0.2]), 0.1, n_angles=90)
+    assert np.isclose(r, 0.6, rtol=1e-13)
+
+
 def test_kreiss_constant_normal_jordan_and_pseudospectral_formula():
     assert np.isclose(kreiss_constant(np.diag([0.5, -0.3, 0.2j])).value, 1.0, rtol=1e-9)
     A = np.array([[0.8, 3.0], [0.0, 0.8]])
@@ -225,6 +330,8 @@ def test_dense_diagonal_ill_conditioned():
         (lambda: numerical_radius(np.eye(2), xtol=-1), ValueError, "xtol"),
         (lambda: pseudospectra(np.eye(2), [[0.0]], [0.0]), ValueError, "x must have 1"),
         (lambda: pseudospectral_radius(np.eye(2), 0.0), ValueError, "eps"),
+        (lambda: pseudospectral_radius(np.eye(2), "0.1"), TypeError, "eps"),
+        (lambda: pseudospectral_radius(np.eye(2), 0.1, n_angles=0), ValueError, "n_angles"),
         (lambda: kreiss_constant(np.eye(3)[:2]), ValueError, "square"),
         (lambda: dense_to_diagonal(np.eye(2), np.eye(3), np.eye(2)), ValueError, "B must"),
         (lambda: dense_to_diagonal(np.eye(2) * 1j, np.eye(2), np.eye(2)), TypeError, "real"),
