@@ -772,8 +772,9 @@ def pseudospectral_radius(A, eps, *, n_angles=None):
 
     Global: every bounded component of the pseudospectrum contains an eigenvalue (the resolvent
     norm is subharmonic off the spectrum, so it cannot exceed 1/eps on a region free of
-    eigenvalues without exceeding it on the region's boundary), all eigenvalues lie inside |z| <= r_0, so a component that reaches beyond r_k
-    crosses the circle |z| = r_k and is found by step 2; no component can be missed.
+    eigenvalues without exceeding it on the region's boundary), all eigenvalues lie inside
+    |z| <= r_0, so a component that reaches beyond r_k crosses the circle |z| = r_k and is found
+    by step 2; no component can be missed.
     Mengi & Overton prove that r_k increases monotonically to rho_eps(A) and converges
     quadratically. Every accepted radius is a point with sigma_min <= eps + 64 u (||A|| + eps)
     (u the unit roundoff), so the error is the intrinsic one, O(u ||A|| / |d sigma_min / dr|)
