@@ -4,6 +4,9 @@ Results are stored as an ``.npz`` file of arrays with a ``.json`` sidecar of met
 written atomically (temporary file in the same directory, then ``os.replace``), so that an
 interrupted writer never leaves a corrupt file. Figures are saved as PNG and PDF with
 metadata stripped of timestamps, so the same data give byte-identical files.
+
+Outputs are written under :func:`output_dir`: the caller's folder, else ``$LINREC_OUTPUT_DIR``,
+else the current directory, never inside the installed package.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ __all__ = [
     "load_arrays",
     "save_figure",
     "figure_dir",
+    "output_dir",
+    "OUTPUT_DIR_ENV",
     "repo_root",
     "get_profile",
     "PROFILES",
@@ -228,43 +233,124 @@ def load_arrays(path: str | os.PathLike) -> tuple[dict[str, np.ndarray], dict[st
     return arrays, meta
 
 
-def repo_root() -> Path:
-    """Return the repository root (the directory holding ``pyproject.toml`` above linrec/).
+OUTPUT_DIR_ENV = "LINREC_OUTPUT_DIR"
+
+
+def output_dir(root: str | os.PathLike | None = None) -> Path:
+    """Return the folder under which figures and sweep runs are written (not created).
+
+    The first of: ``root`` if given, else the environment variable ``LINREC_OUTPUT_DIR`` if set
+    and non-empty, else the current working directory. Never a folder inside the installed
+    package: ``make figures`` runs the scripts from the repository root, so they write to
+    ``<checkout>/figures/<paper_id>/`` and ``<checkout>/runs/``, while a script run elsewhere writes
+    next to where it is run.
+
+    Parameters
+    ----------
+    root : str or path-like, optional
+        Explicit output folder (relative paths are taken from the current directory).
 
     Returns
     -------
     pathlib.Path
-        The root of the checkout this package is installed from.
+        The output folder as an absolute path.
+
+    Raises
+    ------
+    TypeError
+        If ``root`` is neither None, a str nor a path-like object.
+    ValueError
+        If ``root`` is the empty string.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> output_dir(d) == pathlib.Path(d).absolute()
+    True
+    """
+    if root is None:
+        env = os.environ.get(OUTPUT_DIR_ENV, "")
+        return Path(env).absolute() if env else Path.cwd()
+    if not isinstance(root, (str, os.PathLike)):
+        raise TypeError(f"root must be a str, a path-like object or None; got {type(root).__name__}")
+    root = os.fspath(root)
+    if not isinstance(root, str):
+        raise TypeError(f"root must name a path as str, not {type(root).__name__}")
+    if not root:
+        raise ValueError("root must be a non-empty path (None means $LINREC_OUTPUT_DIR or the current directory)")
+    return Path(root).absolute()
+
+
+def repo_root() -> Path:
+    """Return the root of the linrec checkout this package is imported from.
+
+    For reading files of the checkout (``papers/``, ``pyproject.toml``); outputs go to
+    :func:`output_dir`, never here.
+
+    Returns
+    -------
+    pathlib.Path
+        The directory holding ``pyproject.toml`` and ``linrec/``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If linrec is not imported from a checkout (e.g. installed from a wheel into
+        site-packages, where no ``pyproject.toml`` of linrec sits next to the package).
 
     Examples
     --------
     >>> (repo_root() / "pyproject.toml").exists()
     True
     """
-    return Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parent.parent
+    pyproject = root / "pyproject.toml"
+    try:
+        is_checkout = 'name = "linrec"' in pyproject.read_text(encoding="utf-8")
+    except OSError:
+        is_checkout = False
+    if not is_checkout:
+        raise FileNotFoundError(f"linrec is not imported from a checkout (no linrec pyproject.toml in {root}); "
+                                "outputs go to linrec.io.output_dir(), not the installed package")
+    return root
 
 
-def figure_dir(paper_id: str) -> Path:
-    """Return (and create) ``figures/<paper_id>/`` in the checkout.
+def figure_dir(paper_id: str, root: str | os.PathLike | None = None) -> Path:
+    """Return (and create) ``figures/<paper_id>/`` under :func:`output_dir`.
 
     Parameters
     ----------
     paper_id : str
         Paper identifier, e.g. ``"zucchet2024"``.
+    root : str or path-like, optional
+        Output folder; default ``$LINREC_OUTPUT_DIR``, else the current directory
+        (see :func:`output_dir`).
 
     Returns
     -------
     pathlib.Path
-        The directory.
+        ``<output folder>/figures/<paper_id>``, created if missing.
+
+    Raises
+    ------
+    TypeError
+        If ``paper_id`` is not a str or ``root`` not a path.
+    ValueError
+        If ``paper_id`` is not a plain directory name.
 
     Examples
     --------
-    >>> figure_dir("feng2024_minrnn").name
-    'feng2024_minrnn'
+    >>> import tempfile
+    >>> d = figure_dir("feng2024_minrnn", root=tempfile.mkdtemp())
+    >>> d.parent.name, d.name, d.is_dir()
+    ('figures', 'feng2024_minrnn', True)
     """
-    if not paper_id or "/" in paper_id or paper_id.startswith("."):
+    if not isinstance(paper_id, str):
+        raise TypeError(f"paper_id must be a str; got {type(paper_id).__name__}")
+    if not paper_id or "/" in paper_id or "\\" in paper_id or paper_id.startswith("."):
         raise ValueError(f"paper_id must be a plain directory name; got {paper_id!r}")
-    d = repo_root() / "figures" / paper_id
+    d = output_dir(root) / "figures" / paper_id
     d.mkdir(parents=True, exist_ok=True)
     return d
 

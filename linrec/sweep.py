@@ -545,8 +545,9 @@ def executor_from_args(jobs: int = 1, dask: str | None = None) -> Iterator[Execu
         try:
             from dask.distributed import Client
         except ImportError as exc:
-            raise ImportError("dask=... (--dask) needs dask.distributed; install the 'distributed' extra: "
-                              "pip install 'linrec[distributed]'") from exc
+            raise ImportError("dask=... (--dask) needs dask.distributed: install the 'distributed' extra "
+                              "from a checkout (pip install -e '.[distributed]') or dask itself "
+                              "(pip install 'dask[distributed]')") from exc
         with Client(dask) as client:
             yield client.get_executor()
     elif jobs > 1:

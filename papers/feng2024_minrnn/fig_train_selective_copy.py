@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from linrec.experiments import feng2024_minrnn as F
-from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
+from linrec.io import figure_dir, get_profile, output_dir, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.plotting.training_small import bar_with_repeats, seed_curves
 from linrec.sweep import add_executor_arguments, executor_from_args, run_sweep
@@ -47,7 +47,7 @@ def main(jobs: int = 1, executor=None, dask: str | None = None):
     """
     cfgs, seeds = configs()
     directory = (tempfile.mkdtemp(prefix="feng2024_") if PROFILE == "quick"
-                 else repo_root() / "runs" / F.PAPER_ID / "selective_copy")
+                 else output_dir() / "runs" / F.PAPER_ID / "selective_copy")
     with executor_from_args(jobs, dask) if executor is None else contextlib.nullcontext(executor) as ex:
         res = run_sweep(F.selective_copy_run, cfgs, directory, seeds=seeds, executor=ex, progress=PROFILE == "full")
     groups = {}

@@ -25,7 +25,7 @@ from linrec.experiments.li2021_curse_of_memory import (
     reduced_gd_steps,
     run_plateau,
 )
-from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
+from linrec.io import figure_dir, get_profile, output_dir, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.plotting.training_sweeps import plot_plateau_times, plot_rate_trajectories
 from linrec.sweep import add_executor_arguments, executor_from_args, run_sweep
@@ -50,7 +50,7 @@ else:
 def sweep(name, configs, seeds=1):
     """Run through linrec.sweep (resumable; serial, a process pool or dask) and return (meta, arrays) per run."""
     with executor_from_args(args.jobs, args.dask) as ex:
-        res = run_sweep(run_plateau, configs, repo_root() / "runs" / ID / PROFILE / name, seeds=seeds, executor=ex)
+        res = run_sweep(run_plateau, configs, output_dir() / "runs" / ID / PROFILE / name, seeds=seeds, executor=ex)
     if res.errors:
         raise RuntimeError(f"{len(res.errors)} runs failed: {list(res.errors.values())[:3]}")
     out = {}

@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from linrec.experiments import pascanu2013 as P
-from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
+from linrec.io import figure_dir, get_profile, output_dir, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.plotting.training_small import solve_steps, success_vs_length
 from linrec.sweep import add_executor_arguments, executor_from_args, run_sweep
@@ -36,7 +36,7 @@ def main(jobs: int = 1, task: str = "temporal_order", executor=None, dask: str |
     if PROFILE == "quick":
         directory = tempfile.mkdtemp(prefix="pascanu2013_")  # quick: always recomputed
     else:
-        directory = repo_root() / "runs" / P.PAPER_ID / f"success_{task}"
+        directory = output_dir() / "runs" / P.PAPER_ID / f"success_{task}"
     with executor_from_args(jobs, dask) if executor is None else contextlib.nullcontext(executor) as ex:
         res = run_sweep(P.run, configs, directory, seeds=seeds, executor=ex, progress=PROFILE == "full")
     rows = [(r.config, res.results[r.index][1]) for r in res.runs if r.index in res.results]

@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import numpy as np
 
 from linrec.experiments.wang2024_stablessm import run_lr
-from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
+from linrec.io import figure_dir, get_profile, output_dir, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.plotting.training_sweeps import plot_ratio_trajectories
 from linrec.sweep import add_executor_arguments, executor_from_args, run_sweep
@@ -32,7 +32,7 @@ LR = 0.02
 steps, seeds, every = (300, 3, 10) if PROFILE == "quick" else (3000, 8, 50)
 configs = [{"reparam": m, "kernel": "poly", "lr": LR, "steps": steps, "record_every": every} for m in MAPS]
 with executor_from_args(args.jobs, args.dask) as ex:
-    res = run_sweep(run_lr, configs, repo_root() / "runs" / ID / PROFILE / "grad_ratio", seeds=seeds, seed_by="seed",
+    res = run_sweep(run_lr, configs, output_dir() / "runs" / ID / PROFILE / "grad_ratio", seeds=seeds, seed_by="seed",
                     executor=ex)
 if res.errors:
     raise RuntimeError(f"{len(res.errors)} runs failed: {list(res.errors.values())[:3]}")

@@ -19,7 +19,7 @@ matplotlib.use("Agg")
 import numpy as np
 
 from linrec.experiments.wang2024_stablessm import max_tolerated_lr, outcome_table, run_lr
-from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
+from linrec.io import figure_dir, get_profile, output_dir, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.plotting.training_sweeps import plot_lr_sweep
 from linrec.sweep import add_executor_arguments, executor_from_args, expand_grid, run_sweep
@@ -53,7 +53,7 @@ configs = [c for kern in KERNELS
            for c in expand_grid({**base, "kernel": kern, "kernel_params": kparams[kern]},
                                 {"reparam": list(MAPS), "lr": list(lrs)})]
 with executor_from_args(args.jobs, args.dask) as ex:
-    res = run_sweep(run_lr, configs, repo_root() / "runs" / ID / PROFILE / "lr_sweep", seeds=seeds, seed_by="seed",
+    res = run_sweep(run_lr, configs, output_dir() / "runs" / ID / PROFILE / "lr_sweep", seeds=seeds, seed_by="seed",
                     executor=ex)
 if res.errors:
     raise RuntimeError(f"{len(res.errors)} runs failed: {list(res.errors.values())[:3]}")

@@ -22,7 +22,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from linrec.experiments import zucchet2024 as Z
-from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
+from linrec.io import figure_dir, get_profile, output_dir, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.plotting.training import plot_training_curves
 from linrec.sweep import add_executor_arguments, executor_from_args
@@ -43,7 +43,7 @@ def main(jobs: int = 1, executor=None, dask: str | None = None):
     if PROFILE == "quick":
         kw, seeds, directory = dict(steps=1000, batch_size=32), 3, tempfile.mkdtemp(prefix="zucchet2024_")
     else:
-        kw, seeds, directory = dict(steps=10_000, batch_size=128), 3, repo_root() / "runs" / ID / "train_final_loss"
+        kw, seeds, directory = dict(steps=10_000, batch_size=128), 3, output_dir() / "runs" / ID / "train_final_loss"
     configs = Z.sweep_configs(tuple(LRS), (NU0,), LRS, objective="sample", **kw)
     with executor_from_args(jobs, dask) if executor is None else contextlib.nullcontext(executor) as ex:
         res = Z.run_grid(configs, seeds=seeds, executor=ex, directory=directory, progress=PROFILE == "full")

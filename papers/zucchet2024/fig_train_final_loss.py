@@ -31,7 +31,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from linrec.experiments import zucchet2024 as Z
-from linrec.io import figure_dir, get_profile, repo_root, save_arrays, save_figure
+from linrec.io import figure_dir, get_profile, output_dir, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.plotting.training import plot_sweep
 from linrec.sweep import add_executor_arguments, executor_from_args, load_sweep
@@ -62,7 +62,7 @@ def main(jobs: int = 1, executor=None, load_only: bool = False, dask: str | None
     students = tuple(students)
     configs = Z.sweep_configs(students, Z.NU0_PAPER, s["lrs"], **s["kw"])
     directory = (tempfile.mkdtemp(prefix="zucchet2024_") if PROFILE == "quick"
-                 else repo_root() / "runs" / ID / "train_final_loss")
+                 else output_dir() / "runs" / ID / "train_final_loss")
     if load_only:
         res = load_sweep(configs, directory, seeds=s["seeds"], seed_by="seed")
     else:
