@@ -23,26 +23,29 @@ SIGMA, SHIFT, X_SCALE = 0.3, 0.4, 1e-9
 
 
 def residual_tanh(W, x):
-    """States and per-step Jacobians I + diag(tanh'(z_t)) W of h_t = h_{t-1} + tanh(W h_{t-1} + x_t)."""
+    """Jacobians I + diag(tanh'(z_t)) W of h_t = h_{t-1} + tanh(W h_{t-1} + x_t), and max_t,i |1 - tanh'|."""
     h = np.zeros(W.shape[0])
     J = np.empty((len(x),) + W.shape)
+    dev = 0.0
     for t in range(len(x)):
         z = W @ h + x[t]
         J[t] = np.eye(W.shape[0]) + (1.0 - np.tanh(z) ** 2)[:, None] * W
+        dev = max(dev, float(np.max(np.tanh(z) ** 2)))
         h = h + np.tanh(z)
-    return J
+    return J, dev
 
 
 rng = np.random.default_rng(0)
 arrays = {"k": np.arange(T + 1)}
 fig, axes = new_axes(ncols=2, figsize=(9, 3.6))
 for ax, (name, shift) in zip(axes, (("plain", 0.0), ("contractive", SHIFT))):
-    logs, rates, kappa, eig = [], [], [], []
+    logs, rates, kappa, eig, devs = [], [], [], [], []
     for _ in range(n_W):
         W = ginibre(N, sigma=SIGMA, rng=rng) - shift * np.eye(N)
         A = np.eye(N) + W
         lam, V = np.linalg.eig(A)
-        J = residual_tanh(W, X_SCALE * rng.standard_normal((T, N)))
+        J, dev = residual_tanh(W, X_SCALE * rng.standard_normal((T, N)))
+        devs.append(dev)
         logs.append(gradient_log_norms(J))
         rates.append(np.log(np.max(np.abs(lam))))
         kappa.append(np.linalg.cond(V))
@@ -50,6 +53,7 @@ for ax, (name, shift) in zip(axes, (("plain", 0.0), ("contractive", SHIFT))):
     logs, rates = np.array(logs), np.array(rates)
     arrays[f"{name}/log_norms"], arrays[f"{name}/log_rho"] = logs, rates
     arrays[f"{name}/cond_V"], arrays[f"{name}/eig"] = np.array(kappa), np.array(eig)
+    arrays[f"{name}/max_1_minus_D"] = np.array(devs)
     k = arrays["k"]
     for i in range(n_W):
         ax.plot(k, logs[i] / np.log(10), color="C0", alpha=0.4, lw=1, label="measured" if i == 0 else None)
