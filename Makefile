@@ -44,7 +44,12 @@ claims: $(STAMP)
 
 figures: $(STAMP)
 	@echo "[figures] $(words $(FIGURE_SCRIPTS)) scripts, PROFILE=$(PROFILE), $(JOBS) at a time"
-	@printf '%s\n' $(FIGURE_SCRIPTS) | xargs -P $(JOBS) -I{} sh -c 'echo "[figures] {}"; $(PY) {} || { echo "[figures] FAILED: {}"; exit 255; }'
+	@# each script's output is captured and printed as one block under its own header when it
+	@# ends (parallel scripts would otherwise interleave; a one-line "started" notice shows progress);
+	@# a failure stops the rest (exit 255)
+	@printf '%s\n' $(FIGURE_SCRIPTS) | xargs -P $(JOBS) -I{} sh -c 'echo "[figures] started {}"; log=$$(mktemp); \
+	  if $(PY) {} >"$$log" 2>&1; then st=0; h="[figures] {}"; else st=255; h="[figures] FAILED: {}"; fi; \
+	  { echo "$$h"; cat "$$log"; } >"$$log.block"; cat "$$log.block"; rm -f "$$log" "$$log.block"; exit $$st'
 	@echo "[figures] done: figures/<paper_id>/*.png and *.pdf"
 
 bench: $(STAMP)
