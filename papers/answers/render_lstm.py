@@ -70,9 +70,30 @@ def lstm(root: Path) -> str:
     return "\n".join(lines)
 
 
+ADDING_BLOCK = "adding"     # training result: measured data, trajectories differ across CPUs/BLAS
+
+
+def adding(root: Path) -> str:
+    """Solved counts (final MSE below ``solved`` x 1/24) per model and length, with the seed count."""
+    a, meta = load_arrays(root / "figures" / ID / "lstm_adding.npz")
+    ratio, lengths = a["ratio"], a["lengths"]
+    n = int(meta["seeds"])
+    lines = [f"Hidden {meta['hidden']}, {meta['steps']} Adam steps, {n} seeds per cell; solved = final MSE below "
+             f"{fmt(meta['solved'])} × 1/24 (diverged runs count as unsolved); cells: solved / seeds "
+             "(median final MSE / (1/24)):", "",
+             "| model | " + " | ".join(f"T = {T}" for T in lengths) + " |", "|---|" + "---|" * len(lengths)]
+    for i, name in enumerate(meta["models"]):
+        cells = []
+        for j in range(len(lengths)):
+            r = ratio[i, j]
+            cells.append(f"{int(np.sum(r < meta['solved']))} / {n} ({fmt(np.median(r), 2)})")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def blocks(root: Path = REPO) -> dict[str, str]:
     """Every rendered block of the page, from the data under ``root/figures/answers``."""
-    return {"relu": relu(root), "lstm": lstm(root)}
+    return {"relu": relu(root), "lstm": lstm(root), ADDING_BLOCK: adding(root)}
 
 
 def render(text: str, new: dict[str, str]) -> str:
