@@ -74,3 +74,66 @@ def test_jordan2_transient_peak_vs_numeric():
 def test_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# --- bounded cost on float input (floats are the exact rationals they denote) ---------------
+
+@pytest.mark.parametrize("N,seed", [(3, 0), (3, 7), (6, 1), (6, 12)])
+def test_growth_class_random_float_matrix_is_fast_and_right(N, seed):
+    # an irreducible characteristic polynomial of degree N: rho and k decided without radicals
+    # (previously: > 10 minutes at N = 3, a raw MatrixError at N = 6). Independent check: numpy's
+    # eigenvalues; a random Gaussian matrix has simple eigenvalues (k = 1) almost surely.
+    import time
+
+    A = np.random.default_rng(seed).standard_normal((N, N))
+    t0 = time.process_time()
+    g = growth_class(A)
+    assert time.process_time() - t0 < 60  # a generous ceiling against the old hang, not a benchmark
+    assert g.k == 1 and g.index == 0 and g.coefficient is None
+    rho_np = np.max(np.abs(np.linalg.eigvals(A)))
+    # eigenvalue rounding of a random Gaussian matrix: ~ N eps ||A|| times the condition number
+    assert abs(float(sp.N(g.rho, 30)) - rho_np) <= 1e-10 * rho_np
+    with pytest.raises(ValueError, match="irreducible factor of degree .*power_norms"):
+        power_closed_form(A)
+
+
+def test_rank_path_finds_jordan_blocks_of_irreducible_cubics():
+    # companion matrices are non-derogatory: (x^3 - x - 1)^2 gives one 2x2 Jordan block at each
+    # root, so ||A^n|| ~ n rho^n with rho the plastic number; (x - 1/2)^2 (x^3 - x - 1) gives k = 1
+    x = sp.Symbol("x")
+
+    def companion(p):
+        c = sp.Poly(sp.expand(p), x).all_coeffs()
+        n = len(c) - 1
+        C = sp.zeros(n, n)
+        for i in range(1, n):
+            C[i, i - 1] = 1
+        for i in range(n):
+            C[i, n - 1] = -c[n - i]
+        return C
+
+    plastic = 1.3247179572447460260  # real root of x^3 = x + 1
+    g = growth_class(companion((x ** 3 - x - 1) ** 2))
+    assert g.k == 2 and abs(float(sp.N(g.rho, 20)) - plastic) < 1e-15
+    g = growth_class(companion((x - sp.Rational(1, 2)) ** 2 * (x ** 3 - x - 1)))
+    assert g.k == 1 and abs(float(sp.N(g.rho, 20)) - plastic) < 1e-15
+    # the numeric check of k = 2: ||A^n|| / (n rho^n) settles to a constant
+    A = np.array(companion((x ** 3 - x - 1) ** 2).evalf(), dtype=float)
+    r = [np.linalg.norm(np.linalg.matrix_power(A, n), 2) / (n * plastic ** n) for n in (200, 400)]
+    assert abs(r[1] / r[0] - 1) < 0.02  # (1 + O(1/n)) corrections: 1/200 scale
+
+
+def test_size_limits_and_wrapped_errors():
+    with pytest.raises(ValueError, match="at most 8x8.*power_norms"):
+        growth_class(np.eye(9))
+    with pytest.raises(ValueError, match="at most 4x4"):
+        growth_class(sp.eye(5) * sp.sqrt(2))
+    with pytest.raises(ValueError, match="at most 2x2"):
+        power_closed_form(np.eye(3), max_size=2)
+    with pytest.raises(TypeError, match="max_size"):
+        growth_class(np.eye(2), max_size=2.0)
+    with pytest.raises(ValueError, match="max_size"):
+        growth_class(np.eye(2), max_size=0)
+    # exact input with low-degree factors keeps the exact Jordan path and its closed forms
+    cf = power_closed_form([[1, 1], [0, 1]])
+    assert cf.expr[0, 1] == cf.n

@@ -3,6 +3,21 @@
 Exact for rational and algebraic entries (sympy's ``jordan_form``), including defective and
 complex cases. Imported explicitly (``import linrec.growth.symbolic``); importing
 :mod:`linrec.growth` does not import sympy.
+
+Floats are converted to the exact rationals they denote (``nsimplify(rational=True)``), so a
+float matrix is treated exactly, and the cost is bounded before any expensive sympy call:
+
+- at most ``max_size`` rows (default :data:`MAX_SYMBOLIC_SIZE` = 8; 4 for irrational entries);
+- the characteristic polynomial is factored over the rationals first (fast). A Jordan form with
+  radicals is computed only when every irreducible factor has degree <= 2 (roots by the
+  quadratic formula). A random float matrix has an irreducible cubic or higher factor; then
+  :func:`power_closed_form` refuses with a ValueError pointing to the numeric functions, and
+  :func:`growth_class` decides rho and the Jordan-block size k exactly without radicals:
+  moduli of the roots (sympy ``CRootOf``), block sizes from ranks of f(A)^j over the
+  rationals (for an irreducible factor f of degree d, the number of Jordan blocks of size >= j
+  at each root of f is (rank f(A)^(j-1) - rank f(A)^j) / d).
+
+Every remaining sympy failure is re-raised as a ValueError naming the argument.
 """
 
 from __future__ import annotations
@@ -16,7 +31,13 @@ import sympy as sp
 
 from linrec._validation import check_in_range
 
+try:  # sympy >= 1.13
+    from sympy.matrices.exceptions import MatrixError
+except ImportError:  # sympy 1.12 (the floor)
+    from sympy.matrices.common import MatrixError
+
 __all__ = [
+    "MAX_SYMBOLIC_SIZE",
     "PowerClosedForm",
     "power_closed_form",
     "GrowthClass",
@@ -25,6 +46,42 @@ __all__ = [
 ]
 
 N_SYMBOL = sp.Symbol("n", integer=True, nonnegative=True)
+
+#: Largest matrix size the symbolic functions accept by default (rational entries).
+MAX_SYMBOLIC_SIZE = 8
+#: Largest size for entries that are not all rational (algebraic numbers): no factor guard.
+MAX_ALGEBRAIC_SIZE = 4
+_NUMERIC_HINT = ("use the numeric functions instead: linrec.growth.power_norms (||A^n|| for many n), "
+                 "linrec.growth.spectral_radius, linrec.growth.kreiss_constant")
+_X = sp.Symbol("x")
+
+
+def _check_size(M: sp.Matrix, max_size: int, name: str = "A") -> None:
+    if isinstance(max_size, bool) or not isinstance(max_size, (int, np.integer)):
+        raise TypeError(f"max_size must be an int; got {type(max_size).__name__}")
+    if max_size < 1:
+        raise ValueError(f"max_size must be >= 1; got {max_size}")
+    rational = all(v.is_Rational for v in M)
+    limit = max_size if rational else min(max_size, MAX_ALGEBRAIC_SIZE)
+    if M.rows > limit:
+        kind = "rational" if rational else "irrational (algebraic)"
+        raise ValueError(
+            f"{name} is {M.rows}x{M.rows} with {kind} entries: the exact symbolic functions accept at most "
+            f"{limit}x{limit} (max_size={max_size}); {_NUMERIC_HINT}")
+
+
+def _rational_factors(M: sp.Matrix) -> list[tuple[sp.Poly, int]] | None:
+    """Irreducible factors over QQ of the characteristic polynomial with multiplicities, or
+    None when an entry is not rational (the factorization would need an algebraic field)."""
+    if not all(v.is_Rational for v in M):
+        return None
+    p = M.charpoly(_X)  # Berkowitz: division-free, polynomial cost in N
+    _, factors = sp.Poly(p.as_expr(), _X, domain="QQ").factor_list()
+    return [(f, m) for f, m in factors]
+
+
+def _wrap_sympy(exc: Exception, name: str = "A") -> ValueError:
+    return ValueError(f"sympy could not treat {name} exactly ({type(exc).__name__}: {exc}); {_NUMERIC_HINT}")
 
 
 def _as_sympy_matrix(A: Any, name: str = "A") -> sp.Matrix:
@@ -106,20 +163,30 @@ class PowerClosedForm:
     numeric: Callable[[Any], np.ndarray]
 
 
-def power_closed_form(A):
+def power_closed_form(A, *, max_size: int = MAX_SYMBOLIC_SIZE):
     """Closed form of A^n for a symbolic integer n, from the Jordan form.
 
     Parameters
     ----------
     A : array_like or sympy.Matrix, shape (N, N)
-        Matrix with rational or algebraic entries (floats are converted to exact rationals by
-        ``nsimplify``; pass ``sympy.Rational`` to be exact).
+        Matrix with rational or algebraic entries (floats are converted to the exact rationals
+        they denote by ``nsimplify``; pass ``sympy.Rational`` to say which rational you mean).
+    max_size : int, optional
+        Largest accepted N (default 8; at most 4 for irrational entries).
 
     Returns
     -------
     PowerClosedForm
         The closed form (``expr``), the symbol ``n``, the Jordan decomposition and a
         lambdified numeric evaluator.
+
+    Raises
+    ------
+    ValueError
+        If N exceeds ``max_size``, or the characteristic polynomial has an irreducible factor
+        over the rationals of degree >= 3 (its roots have no bounded-cost radical form: a
+        random float matrix is such a case), or sympy fails; the message names the numeric
+        alternative.
 
     Notes
     -----
@@ -145,9 +212,22 @@ def power_closed_form(A):
     0.75
     """
     M = _as_sympy_matrix(A)
+    _check_size(M, max_size)
+    factors = _rational_factors(M)
+    if factors is not None:
+        high = [f for f, _ in factors if f.degree() >= 3]
+        if high:
+            raise ValueError(
+                f"A's characteristic polynomial has an irreducible factor of degree {high[0].degree()} over the "
+                "rationals (e.g. any random float matrix): its eigenvalues have no bounded-cost closed form in "
+                f"radicals, so no closed form of A^n is attempted (growth_class(A) still gives the exact growth "
+                f"class); {_NUMERIC_HINT}")
     n = N_SYMBOL
-    P, J = M.jordan_form()
-    expr = P * _jordan_power(J, n) * P.inv()
+    try:
+        P, J = M.jordan_form()
+        expr = P * _jordan_power(J, n) * P.inv()
+    except (MatrixError, NotImplementedError, ZeroDivisionError) as exc:
+        raise _wrap_sympy(exc) from exc
     expr = expr.applyfunc(lambda e: sp.expand(e) if not e.has(sp.Piecewise) else e)
     f = sp.lambdify(n, expr, modules=["scipy", "numpy"])
     N = M.rows
@@ -191,18 +271,81 @@ class GrowthClass:
     oscillation: tuple[float, float]
 
 
-def growth_class(A):
+def _exact_modulus(f: sp.Poly, z: complex, approx: Any) -> Any:
+    """|r| for the exact root r (sympy CRootOf) of the irreducible f nearest z, found from the
+    roots' isolating intervals (no high-precision refinement); the 60-digit value if the
+    intervals do not separate z."""
+    hits = []
+    for r in f.all_roots(radicals=False):
+        iv = r._get_interval()
+        if hasattr(iv, "ax"):
+            inside = float(iv.ax) <= z.real <= float(iv.bx) and float(iv.ay) <= z.imag <= float(iv.by)
+        else:
+            inside = abs(z.imag) < 1e-30 * max(1.0, abs(z.real)) and float(iv.a) <= z.real <= float(iv.b)
+        if inside:
+            hits.append(r)
+    return sp.Abs(hits[0]) if len(hits) == 1 else approx
+
+
+def _growth_class_by_ranks(M: sp.Matrix, factors: list[tuple[sp.Poly, int]]) -> GrowthClass:
+    """rho and k without radicals: root moduli of the irreducible factors, block sizes by ranks."""
+    N = M.rows
+    cands = []
+    for f, mult in factors:
+        # moduli from mpmath's polynomial roots at 60 digits (fast); evaluating sympy's exact
+        # CRootOf objects to that precision costs tens of seconds for float-sized coefficients
+        for r in f.nroots(n=60, maxsteps=200):
+            cands.append((f, mult, complex(r), sp.Abs(r)))
+    top = max(c[3] for c in cands)
+    if top == 0:
+        P = M
+        for m in range(1, N + 1):
+            if P.is_zero_matrix:
+                return GrowthClass(rho=sp.Integer(0), k=0, coefficient=sp.Integer(0), index=m, oscillation=(0.0, 0.0))
+            P = P * M
+    on_circle = [c for c in cands if abs(c[3] - top) <= sp.Float(10) ** -50 * top]
+    k = 0
+    for f, mult, _, _ in {id(c[0]): c for c in on_circle}.values():
+        d = f.degree()
+        coeffs = f.all_coeffs()  # Horner: f(M) over the rationals
+        F = sp.zeros(N, N)
+        for c in coeffs:
+            F = F * M + c * sp.eye(N)
+        ranks, Fj = [N], sp.eye(N)
+        for _ in range(mult):
+            Fj = Fj * F
+            ranks.append(Fj.rank())
+        sizes = [j for j in range(1, mult + 1) if (ranks[j - 1] - ranks[j]) // d > 0]
+        k = max(k, max(sizes))
+    rho = _exact_modulus(on_circle[0][0], on_circle[0][2], on_circle[0][3])
+    nan = float("nan")
+    return GrowthClass(rho=rho, k=k, coefficient=None, index=0, oscillation=(nan, nan))
+
+
+def growth_class(A, *, max_size: int = MAX_SYMBOLIC_SIZE):
     """Growth class of ||A^n||_2: Theta(n^(k-1) rho^n) with its leading coefficient.
 
     Parameters
     ----------
     A : array_like or sympy.Matrix, shape (N, N)
-        Matrix with rational or algebraic entries.
+        Matrix with rational or algebraic entries (floats are the exact rationals they denote).
+    max_size : int, optional
+        Largest accepted N (default 8; at most 4 for irrational entries).
 
     Returns
     -------
     GrowthClass
-        rho, k, the leading coefficient (or None) and the nilpotency index.
+        rho, k, the leading coefficient (or None) and the nilpotency index. When the
+        characteristic polynomial has an irreducible factor of degree >= 3 over the rationals
+        (any random float matrix), rho (exact, a modulus of a ``CRootOf``) and k are decided
+        without radicals (see the module docstring: block sizes from ranks of f(A)^j); the
+        coefficient is then None and ``oscillation`` is (nan, nan): not computed (use
+        :func:`linrec.growth.power_norms` for the constant).
+
+    Raises
+    ------
+    ValueError
+        If N exceeds ``max_size`` or sympy fails (the message names the numeric alternative).
 
     Notes
     -----
@@ -233,7 +376,17 @@ def growth_class(A):
     2
     """
     M = _as_sympy_matrix(A)
-    P, J = M.jordan_form()
+    _check_size(M, max_size)
+    factors = _rational_factors(M)
+    if factors is not None and any(f.degree() >= 3 for f, _ in factors):
+        try:
+            return _growth_class_by_ranks(M, factors)
+        except (MatrixError, NotImplementedError, ZeroDivisionError) as exc:
+            raise _wrap_sympy(exc) from exc
+    try:
+        P, J = M.jordan_form()
+    except (MatrixError, NotImplementedError, ZeroDivisionError) as exc:
+        raise _wrap_sympy(exc) from exc
     blocks = _blocks(J)
     mods = [sp.nsimplify(sp.Abs(lam)) if lam.is_number else sp.Abs(lam) for _, _, lam in blocks]
     mods = [sp.simplify(m) for m in mods]
