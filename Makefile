@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.linrec-installed
+DOCS_STAMP := $(VENV)/.linrec-docs-installed
 PROFILE ?= quick
 JOBS   ?= 2
 SEED_OFFSET ?= 0
@@ -18,7 +19,7 @@ export MPLBACKEND := Agg
 
 FIGURE_SCRIPTS := $(sort $(wildcard papers/*/fig*.py))
 
-.PHONY: all test figures claims bench lint clean venv help
+.PHONY: all test figures claims bench lint docs clean venv help
 
 help:
 	@echo "make test      install into .venv if needed, run the whole test suite"
@@ -26,6 +27,7 @@ help:
 	@echo "make claims    run the claim tests and write papers/CLAIMS.md (SEED_OFFSET=N shifts every seed)"
 	@echo "make bench     performance ratios (bench/)"
 	@echo "make lint      ruff"
+	@echo "make docs      the Sphinx site into docs/_build/html (open docs/_build/html/index.html)"
 	@echo "make clean     remove .venv, caches and generated data"
 
 venv: $(STAMP)
@@ -52,6 +54,15 @@ figures: $(STAMP)
 	  { echo "$$h"; cat "$$log"; } >"$$log.block"; cat "$$log.block"; rm -f "$$log" "$$log.block"; exit $$st'
 	@echo "[figures] done: figures/<paper_id>/*.png and *.pdf"
 
+# the docs extra (Sphinx, MyST) is installed on first use only, so `make test` does not need it
+$(DOCS_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,progress,distributed,docs]'
+	@touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
+	@echo "[docs] open docs/_build/html/index.html"
+
 bench: $(STAMP)
 	@set -e; for b in $(sort $(wildcard bench/bench_*.py)); do \
 	  echo "[bench] $$b"; $(PY) $$b; \
@@ -62,6 +73,7 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf docs/_build docs/generated docs/papers docs/answers
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 	find figures -name '*.npz' -delete 2>/dev/null || true
 	find figures -name '*.json' -delete 2>/dev/null || true

@@ -393,7 +393,7 @@ class LinearFunctional:
 
     @property
     def input_variance(self) -> float:
-        """Variance sigma^2 of each input entry (``input_std``^2; dt^2 by default).
+        """Variance sigma^2 of each input entry (the square of ``input_std``; dt^2 by default).
 
         The expected ``"mse"`` loss of a linear time-invariant model is this times its
         unit-variance white-noise population loss (see the class Notes).

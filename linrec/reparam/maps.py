@@ -1,7 +1,7 @@
 """Reparameterization maps λ = f(w): values, derivatives, inverses, domains and ranges.
 
 Real maps (:class:`Reparam`, built with :func:`reparam`)
--------------------------------------------------------
+---------------------------------------------------------
 Continuous time (stable ⇔ λ < 0):
 
 =============  ===================================  ==================  ==================
