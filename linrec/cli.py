@@ -220,15 +220,18 @@ def _cmd_papers(args: argparse.Namespace) -> int:
     root = find_checkout(args.root)
     ledger = read_claims_ledger(root)
     papers = list_papers(root)
+    def belongs(lid: str, pid: str) -> bool:  # "answers/residual_rnn" belongs to papers/answers/
+        return lid == pid or lid.startswith(pid + "/")
+
     for pid in papers:
-        claims = ledger.get(pid, [])
+        claims = [c for lid, rows in ledger.items() if belongs(lid, pid) for c in rows]
         failed = sum(result != "pass" for _, result in claims)
         status = f"{len(claims)} claims" + (f", {failed} not passing" if failed else "")
         print(f"{pid}: {status}")
         if args.claims:
             for text, result in claims:
                 print(f"  [{result}] {text}")
-    others = sorted(set(ledger) - set(papers))
+    others = sorted(lid for lid in ledger if not any(belongs(lid, pid) for pid in papers))
     if others:
         print(f"claims under ids without a papers/ folder: {', '.join(others)}")
     if not ledger:
@@ -414,3 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CheckoutNotFound as exc:
         print(f"linrec {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # output piped into e.g. `head`, which closed the pipe: not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK

@@ -37,6 +37,7 @@ def checkout(tmp_path: Path) -> Path:
         | demo | Eq. 1 | x equals \\|y\\| | 1 | 1 | 0 | atol=0 | exact | pass | `t::a` |
         | demo | Eq. 2 | a second claim | 1 | 2 | 1 | atol=0 | exact | FAIL | `t::b` |
         | ghost | Eq. 3 | no folder | 1 | 1 | 0 | atol=0 | exact | pass | `t::c` |
+        | other/page | Eq. 4 | a claim of a page under papers/other/ | 1 | 1 | 0 | atol=0 | exact | pass | `t::d` |
     """).lstrip())
     (root / "tests" / "claims" / "test_demo.py").write_text(textwrap.dedent("""
         import pytest
@@ -76,7 +77,7 @@ def test_papers_lists_folders_and_ledger(checkout, capsys):
     assert cli.main(["--root", str(checkout), "papers", "--claims"]) == 0
     out = capsys.readouterr().out
     assert "demo: 2 claims, 1 not passing" in out
-    assert "other: 0 claims" in out
+    assert "other: 1 claims" in out  # "other/page" rows belong to papers/other/
     assert "[pass] x equals |y|" in out  # escaped pipes are part of the cell
     assert "[FAIL] a second claim" in out
     assert "ghost" in out.splitlines()[-1]
