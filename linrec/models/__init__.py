@@ -17,6 +17,7 @@ BlockDiagonal          A block-diagonal with 2x2 heads
 ElmanRNN               h = phi(W h + U x + b), phi in {tanh, relu, sigmoid}
 GRU, LSTM              PyTorch conventions
 MinGRU, MinLSTM        Feng et al. 2024, parallel (scan) or sequential
+SelectiveRNN           h = a(x) * h + b(x), a = sigmoid (positive) or tanh(./2) (signed)
 =====================  ===============================================================
 """
 
@@ -24,6 +25,7 @@ from linrec.models.base import LTIModel, Model, ParameterDomainError
 from linrec.models.linear import LRU, BlockDiagonal, DenseLinear, DiagonalSSM, LinearDiagonal
 from linrec.models.minrnn import MinGRU, MinLSTM
 from linrec.models.nonlinear import GRU, LSTM, ElmanRNN
+from linrec.models.selective_rnn import SelectiveRNN
 
 __all__ = [
     "Model",
@@ -39,4 +41,5 @@ __all__ = [
     "LSTM",
     "MinGRU",
     "MinLSTM",
+    "SelectiveRNN",
 ]

@@ -84,7 +84,8 @@ class RandomStepGate:
     gap : float, optional
         1 − λ, for modes close to 1 (log λ = log1p(−gap) without cancellation).
     nu : float, optional
-        Modulus ν ∈ (0, 1) of a complex mode λ = ν e^{iθ}.
+        Modulus ν ∈ (0, 1] of a complex mode λ = ν e^{iθ} (ν = 1: a unitary mode, |a_t| = 1;
+        only finite-T moments exist).
     theta : float, optional
         Angle θ of the complex mode.
     log_delta : float, optional
@@ -142,10 +143,10 @@ class RandomStepGate:
             raise ValueError("theta goes with nu (a complex mode nu e^{i theta}); use lam or gap for a real mode")
         if self.nu is not None:
             nu = _scalar(self.nu, "nu")
-            if not 0 < nu < 1:
-                raise ValueError(f"nu must lie in (0, 1); got {nu!r}")
+            if not 0 < nu <= 1:
+                raise ValueError(f"nu must lie in (0, 1] (1: a unitary mode, finite-T moments only); got {nu!r}")
             theta = _scalar(0.0 if self.theta is None else self.theta, "theta")
-            log_base = complex(np.log(nu), theta)
+            log_base = complex(np.log(nu) if nu < 1 else 0.0, theta)
             object.__setattr__(self, "params", ("nu", "theta", "log_delta"))
         else:
             if self.gap is not None:
