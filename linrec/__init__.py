@@ -15,7 +15,8 @@ global state and changes no rcParams; symbolic modules (``linrec.*.symbolic``) a
 ``growth``          A^n: closed forms, power norms, numerical radius, Kreiss, pseudospectra
 ``jacobians``       per-step Jacobians of cells, products, Pascanu bounds, Lyapunov spectra
 ``memory``          the curse of memory: moments, sensitivities, population loss, Hessians
-``reparam``         stable reparameterizations λ = f(w), criteria, approximation theory
+``reparam``         stable reparameterizations λ = f(w), criteria, discretizations, approximation
+``selective``       input-dependent gates (S6, minGRU): exact moments, sensitivities, Jacobians
 ``models``          recurrent models with hand-written exact gradients
 ``optim``           sgd, momentum, adam, adamw, clipping, schedules (pure init/update pairs)
 ``tasks``           teacher–student, linear functionals, Pascanu's tasks, copy tasks
@@ -37,7 +38,7 @@ from linrec._validation import LinrecWarning
 __version__ = "0.1.0"
 
 _SUBMODULES = (
-    "scan", "growth", "jacobians", "memory", "reparam", "models", "optim", "tasks", "train",
+    "scan", "growth", "jacobians", "memory", "reparam", "selective", "models", "optim", "tasks", "train",
     "sweep", "experiments", "io", "testing",
 )
 
