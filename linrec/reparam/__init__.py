@@ -24,6 +24,13 @@ Quick reference
   ``gap_angle`` (r e^{iθ(1−r)}, r = exp(−e^ν)). :func:`zoh(lam_c, delta) -> (lam_d, bbar)
   <linrec.reparam.maps.zoh>` and :func:`zoh_grad` (derivatives wrt λ).
   Out-of-domain input raises ``ValueError``.
+* :mod:`linrec.reparam.discretize` — discretization atlas of a mode h' = a h + B u with step
+  Δ: :func:`discretize(a, delta, method) -> (lam, bbar) <linrec.reparam.discretize.discretize>`
+  for ``DISCRETIZATIONS`` = zoh, bilinear, forward_euler, backward_euler, zoh_euler (Mamba's
+  ZOH for A, Euler for B); :func:`discretize_grad`, :func:`stability_region`,
+  :func:`discretization_gap` (1 − |λ| without cancellation), the curse-of-memory sensitivity
+  of the discretized mode and its exponents, and :func:`discretize_reparam` (λ_d = ψ(Δ f(w)),
+  a discrete :class:`Reparam` the criteria accept).
 * :mod:`linrec.reparam.criteria` — gradient scale, gradient-over-weight ratio, boundary
   exponent, stability function S_f(β), the Thm 3.6 gradient identity.
 * :mod:`linrec.reparam.approximation` — memory kernels, L² exponential fits, stability
@@ -37,6 +44,14 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from linrec.reparam.discretize import (
+    DISCRETIZATIONS,
+    discretization_gap,
+    discretize,
+    discretize_grad,
+    discretize_reparam,
+    stability_region,
+)
 from linrec.reparam.maps import (
     COMPLEX_REPARAM_NAMES,
     REPARAM_NAMES,
@@ -51,12 +66,18 @@ from linrec.reparam.maps import (
 
 __all__ = [
     "COMPLEX_REPARAM_NAMES",
+    "DISCRETIZATIONS",
     "REPARAM_NAMES",
     "ComplexReparam",
     "Interval",
     "Reparam",
     "complex_reparam",
+    "discretization_gap",
+    "discretize",
+    "discretize_grad",
+    "discretize_reparam",
     "reparam",
+    "stability_region",
     "zoh",
     "zoh_grad",
 ]
