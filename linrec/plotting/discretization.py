@@ -1,4 +1,4 @@
-"""Figures for the discretization atlas (:mod:`linrec.reparam.discretize`).
+"""Figures for the discretization atlas (:mod:`linrec.reparam.discretization`).
 
 Data in, ``(fig, ax)`` out; the eigenvalues and sensitivities are computed beforehand.
 """

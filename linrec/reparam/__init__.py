@@ -24,8 +24,8 @@ Quick reference
   ``gap_angle`` (r e^{iθ(1−r)}, r = exp(−e^ν)). :func:`zoh(lam_c, delta) -> (lam_d, bbar)
   <linrec.reparam.maps.zoh>` and :func:`zoh_grad` (derivatives wrt λ).
   Out-of-domain input raises ``ValueError``.
-* :mod:`linrec.reparam.discretize` — discretization atlas of a mode h' = a h + B u with step
-  Δ: :func:`discretize(a, delta, method) -> (lam, bbar) <linrec.reparam.discretize.discretize>`
+* :mod:`linrec.reparam.discretization` — discretization atlas of a mode h' = a h + B u with step
+  Δ: :func:`discretize(a, delta, method) -> (lam, bbar) <linrec.reparam.discretization.discretize>`
   for ``DISCRETIZATIONS`` = zoh, bilinear, forward_euler, backward_euler, zoh_euler (Mamba's
   ZOH for A, Euler for B); :func:`discretize_grad`, :func:`stability_region`,
   :func:`discretization_gap` (1 − |λ| without cancellation), the curse-of-memory sensitivity
@@ -44,7 +44,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from linrec.reparam.discretize import (
+from linrec.reparam.discretization import (
     DISCRETIZATIONS,
     discretization_gap,
     discretize,

@@ -521,15 +521,15 @@ def accumulate_parameter_gradient(state: Any, local: Any) -> np.ndarray:
 
     Parameters
     ----------
-    state : array_like, shape (T, *S) or (T,)
+    state : array_like, shape ``(T, *S)`` or ``(T,)``
         Diagonal state Jacobians ∂h_t/∂h_{t−1} (elementwise factors; a scalar per step for a
         Mamba-2 head).
-    local : array_like, shape (T, *S, ...)
+    local : array_like, shape ``(T, *S, ...)``
         Local derivatives ∂h_t/∂θ (state axes first, then parameter axes).
 
     Returns
     -------
-    numpy.ndarray, shape (*S, ...)
+    numpy.ndarray, shape ``(*S, ...)``
         Σ_t (Π_{r>t} a_r) ∂h_t/∂θ, by the forward recursion G_t = a_t G_{t−1} + L_t
         (no products are formed explicitly).
 

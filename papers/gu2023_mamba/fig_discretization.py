@@ -18,7 +18,7 @@ import linrec.plotting.discretization as pd
 from linrec.io import figure_dir, get_profile, save_arrays, save_figure
 from linrec.plotting import new_axes
 from linrec.reparam import reparam
-from linrec.reparam.discretize import (
+from linrec.reparam.discretization import (
     DISCRETIZATIONS,
     discretization_gap,
     discretize,

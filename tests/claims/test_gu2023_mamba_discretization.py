@@ -1,4 +1,4 @@
-"""Claims about discretizing a diagonal SSM mode (Mamba's ZOH, S4's bilinear, Euler), linrec.reparam.discretize.
+"""Claims about discretizing a diagonal SSM mode (Mamba's ZOH, S4's bilinear, Euler), linrec.reparam.discretization.
 
 1. Stability regions: ZOH, bilinear and backward Euler map every Re z < 0 inside the unit disk;
    forward Euler only |1 + z| < 1 (checked on a dense grid, exact sign of 1 − |λ|²).
@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from linrec.reparam import reparam
-from linrec.reparam.discretize import (
+from linrec.reparam.discretization import (
     DISCRETIZATIONS,
     discretize,
     discretized_criteria,
@@ -76,7 +76,7 @@ def test_forward_euler_region_is_the_disk(claim):
 # First-order coefficient S1 of the log-log slope, d log E / d log ε = −k + S1 ε + O(ε²), derived
 # with sympy (series in ε of ε E'(ε)/E(ε) for the closed form of discretized_sensitivity, Δ = 1,
 # a = −ε or a = −1, Δ = ε; about 30 s for the whole table, so not rerun here; the forward and
-# backward Euler rows are re-derived in tests/test_reparam_discretize.py). ZOH and bilinear have
+# backward Euler rows are re-derived in tests/test_reparam_discretization.py). ZOH and bilinear have
 # S1 = 0 in every case (their corrections start at ε²).
 CASES = [("a", "delta", True), ("a_log", "delta", True), ("delta", "delta", True), (None, "delta", True),
          ("a", "a", True), ("a", "a", False), ("delta", "a", True), ("delta", "a", False)]

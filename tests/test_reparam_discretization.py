@@ -1,4 +1,4 @@
-"""Tests of linrec.reparam.discretize (ZOH, bilinear, Euler, Mamba's ZOH/Euler)."""
+"""Tests of linrec.reparam.discretization (ZOH, bilinear, Euler, Mamba's ZOH/Euler)."""
 
 import mpmath
 import numpy as np
@@ -8,7 +8,7 @@ from linrec.memory import sensitivity as mem_sensitivity
 from linrec.memory import state_moment as mem_state_moment
 from linrec.reparam import reparam
 from linrec.reparam.criteria import boundary_exponent, gradient_scale, stability_verdict
-from linrec.reparam.discretize import (
+from linrec.reparam.discretization import (
     DISCRETIZATIONS,
     SENSITIVITY_PARAMS,
     DiscretizedReparam,
