@@ -18,6 +18,8 @@ export MKL_NUM_THREADS ?= 1
 export MPLBACKEND := Agg
 
 FIGURE_SCRIPTS := $(sort $(wildcard papers/*/fig*.py))
+# README renderers: rewrite the generated/rendered blocks of a page from the data the figure scripts saved
+RENDER_SCRIPTS := $(sort $(wildcard papers/*/render*.py))
 
 .PHONY: all test figures claims bench lint docs clean venv help
 
@@ -52,7 +54,8 @@ figures: $(STAMP)
 	@printf '%s\n' $(FIGURE_SCRIPTS) | xargs -P $(JOBS) -I{} sh -c 'echo "[figures] started {}"; log=$$(mktemp); \
 	  if $(PY) {} >"$$log" 2>&1; then st=0; h="[figures] {}"; else st=255; h="[figures] FAILED: {}"; fi; \
 	  { echo "$$h"; cat "$$log"; } >"$$log.block"; cat "$$log.block"; rm -f "$$log" "$$log.block"; exit $$st'
-	@echo "[figures] done: figures/<paper_id>/*.png and *.pdf"
+	@set -e; for r in $(RENDER_SCRIPTS); do echo "[figures] render $$r"; $(PY) $$r; done
+	@echo "[figures] done: figures/<paper_id>/*.png and *.pdf; measured numbers rendered into the READMEs"
 
 # the docs extra (Sphinx, MyST) is installed on first use only, so `make test` does not need it
 $(DOCS_STAMP): $(STAMP)

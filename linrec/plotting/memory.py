@@ -193,8 +193,8 @@ def plot_complex_field(re, im, Z, *, log=True, unit_circle=True, mark=None, ax=N
                 ax.annotate(name, (np.real(z), np.imag(z)), xytext=(4, 4), textcoords="offset points", color="r",
                             fontsize="x-small")
         ax.set_aspect("equal")
-        ax.set_xlabel("Re lambda")
-        ax.set_ylabel("Im lambda")
+        ax.set_xlabel(r"$\mathrm{Re}\,\lambda$")
+        ax.set_ylabel(r"$\mathrm{Im}\,\lambda$")
         ax.grid(False)
         if title:
             ax.set_title(title)

@@ -49,9 +49,9 @@ for r in RATES:
     arrays[f"relu/{r:g}/active"] = np.array(active)
     label = "W = I (IRNN)" if r == 1.0 else f"W >= 0, Perron root {r:g}"
     curves[f"{label} (active {np.mean(active):.0%})"] = logs
-    bounds[f"{r:g}^k"] = k * np.log(r)
+    bounds[rf"${r:g}^k$"] = k * np.log(r)
 pj.plot_gradient_norms(k, curves, bounds=bounds, ax=axes[0],
-                       title=f"ReLU RNN, N = {N}, {n_W} draws: ||dh_T/dh_(T-k)|| vs r^k")
+                       title=rf"ReLU RNN, $N = {N}$, {n_W} draws: $\|\partial h_T/\partial h_{{T-k}}\|$ vs $r^k$")
 
 lcurves, lbounds = {}, {}
 d = 4

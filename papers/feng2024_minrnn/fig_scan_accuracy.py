@@ -71,7 +71,7 @@ for col, dname in enumerate(DATA):
     for row, prec in enumerate(("float64", "float32")):
         errs, guides = results[(dname, prec)]
         plot_scan_errors(TS, errs, guides=guides, ax=axes[row, col], title=f"{dname}, {prec}",
-                         ylabel=f"max |h - h_exact| / (u S_t), u = 2^{-53 if prec == 'float64' else -24}")
+                         ylabel=rf"$\max|h - h_{{\mathrm{{exact}}}}|/(u S_t)$, $u = 2^{{{-53 if prec == 'float64' else -24}}}$")
 save_figure(fig, figure_dir(ID) / "scan_accuracy")
 plt.close(fig)
 

@@ -31,7 +31,7 @@ bounds = {"rho(W)^k (spectral-radius argument)": k * np.log(rho),
 save_arrays(figure_dir(ID) / "nonnormal_transient", {"k": k, **{n.replace(" ", "_"): v for n, v in curves.items()}},
             {"rho": rho, "peak": tp.peak, "n_peak": tp.n_peak, "profile": PROFILE})
 fig, ax = pj.plot_gradient_norms(k, curves, bounds=bounds,
-                                 title=f"linear RNN, rho(W) = {rho:.2f} < 1: transient peak {tp.peak:.3g} "
+                                 title=rf"linear RNN, $\rho(W) = {rho:.2f} < 1$: transient peak {tp.peak:.3g} "
                                        f"at k = {tp.n_peak}")
 ax.set_ylim(1e-8, 1e4 * max(1.0, tp.peak))
 save_figure(fig, figure_dir(ID) / "nonnormal_transient")

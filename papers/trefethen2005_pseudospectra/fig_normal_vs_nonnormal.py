@@ -35,6 +35,6 @@ fig, ax = pg.plot_power_norms(
     n, {"non-normal A": ln_nn, "normal, same eigenvalues": ln_n,
         "--2 w(A)^n (numerical radius)": np.log(2) + n * np.log(w)},
     hlines={f"K(A) = {kc.value:.3g}": kc.value, f"e N K(A) = {kc.upper:.3g}": kc.upper},
-    title=f"N = {N}, rho = {np.max(np.abs(lam)):.2f}: peak {tp.peak:.3g} at n = {tp.n_peak}")
+    title=rf"$N = {N}$, $\rho = {np.max(np.abs(lam)):.2f}$: peak {tp.peak:.3g} at $n = {tp.n_peak}$")
 ax.set_ylim(1e-6, 10 * kc.upper)
 save_figure(fig, figure_dir(ID) / "normal_vs_nonnormal")

@@ -30,5 +30,5 @@ save_arrays(figure_dir(ID) / "pseudospectra", {"x": x, "y": y, "sigma_min": S, "
              "profile": PROFILE})
 fig, ax = pg.plot_pseudospectra(
     x, y, S, eps, eigenvalues=ev,
-    title=f"rho = {np.abs(ev).max():.2f}, K(A) = {kc.value:.3g} <= sup||A^n|| = {tp.peak:.3g} <= eNK")
+    title=rf"$\rho = {np.abs(ev).max():.2f}$, $K(A) = {kc.value:.3g} \leq \sup_n\|A^n\| = {tp.peak:.3g} \leq eNK$")
 save_figure(fig, figure_dir(ID) / "pseudospectra")

@@ -30,6 +30,6 @@ for i, (label, f) in enumerate(maps.items()):
 save_arrays(figure_dir(ID) / "perturbation_error", arrays, {"profile": PROFILE, "s_min": s, "m": m,
                                                             "maps": list(maps)})
 fig, ax = pr.plot_perturbation_errors(beta, errors, s_min=s,
-                                      title=f"fit of $(1+t)^{{-2}}$ with m = {m} modes: E_m(beta)")
+                                      title=rf"fit of $(1+t)^{{-2}}$ with $m = {m}$ modes: $E_m(\beta)$")
 save_figure(fig, figure_dir(ID) / "perturbation_error")
 plt.close(fig)

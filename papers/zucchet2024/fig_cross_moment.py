@@ -34,8 +34,10 @@ overlap = np.where(inside, S_cross / np.sqrt(S0 * S_self), np.nan)
 
 save_arrays(figure_dir(ID) / "cross_moment", {"r": r, "S_self": S_self, "overlap": overlap}, {"profile": PROFILE})
 fig, axes = new_axes(ncols=2, figsize=(9.0, 3.8))
-plot_complex_field(r, r, S_self, ax=axes[0], label="E|dh/dlam|^2", title="S(lam, conj lam), white noise")
-plot_complex_field(r, r, overlap, log=False, ax=axes[1], mark={"lam0": lam0}, label="normalized |S(lam0, conj lam)|",
-                   title="coupling of sensitivities to lam0 = 0.95 e^{i pi/4}")
+plot_complex_field(r, r, S_self, ax=axes[0], label=r"$\mathbb{E}|\partial h/\partial\lambda|^2$",
+                   title=r"$S(\lambda, \bar\lambda)$, white noise")
+plot_complex_field(r, r, overlap, log=False, ax=axes[1], mark={r"$\lambda_0$": lam0},
+                   label=r"normalized $|S(\lambda_0, \bar\lambda)|$",
+                   title=r"coupling of sensitivities to $\lambda_0 = 0.95\,e^{i\pi/4}$")
 save_figure(fig, figure_dir(ID) / "cross_moment")
 plt.close(fig)

@@ -36,7 +36,7 @@ for norm, param in [(None, "lam"), ("function", "omega")]:
 
 save_arrays(figure_dir(ID) / "hessian_optimum", {"gaps": gaps, **{k.lstrip("-"): v for k, v in curves.items()}},
             {"profile": PROFILE, "T": T})
-fig, ax = plot_loglog(gaps, curves, points=pts, xlabel="1 - lam*", ylabel="Hessian at the optimum",
+fig, ax = plot_loglog(gaps, curves, points=pts, xlabel=r"$1 - \lambda^*$", ylabel="Hessian at the optimum",
                       title="curvature at the optimum (scalar student, white noise)",
                       ref_slopes={"slope -3": (-3.0, 1e-8, 2.5e23), "slope -2": (-2.0, 1e-8, 5e15)})
 save_figure(fig, figure_dir(ID) / "hessian_optimum")

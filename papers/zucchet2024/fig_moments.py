@@ -48,10 +48,10 @@ save_arrays(figure_dir(ID) / "moments", {"gaps": gaps, **{f"moment/{k}": v for k
             {"profile": PROFILE, "n_mc": N_MC})
 
 fig, axes = new_axes(ncols=2, figsize=(9.0, 3.6))
-plot_loglog(gaps, moments, ax=axes[0], ylabel="E[h^2]", title="state second moment",
+plot_loglog(gaps, moments, ax=axes[0], ylabel=r"$\mathbb{E}[h^2]$", title="state second moment",
             points={f"MC {k}": (mc_gaps, v[:, 0], 2 * v[:, 1]) for k, v in list(mc.items())[:1]},
             ref_slopes={"slope -1": (-1.0, 1e-6, 5e5), "slope -2": (-2.0, 1e-6, 1e12)})
-plot_loglog(gaps, sens, ax=axes[1], ylabel="E[(dh/dlam)^2]", title="sensitivity to lam",
+plot_loglog(gaps, sens, ax=axes[1], ylabel=r"$\mathbb{E}[(\partial h/\partial\lambda)^2]$", title=r"sensitivity to $\lambda$",
             points={f"MC {k}": (mc_gaps, v[:, 2], 2 * v[:, 3]) for k, v in mc.items()},
             ref_slopes={"slope -3": (-3.0, 1e-6, 2.5e17), "slope -4": (-4.0, 1e-6, 1e24)})
 save_figure(fig, figure_dir(ID) / "moments")

@@ -35,8 +35,8 @@ def main():
     fig, axes = new_axes(ncols=3, figsize=(13.0, 3.6))
     for ax, nu in zip(axes[:2], NUS):
         curves = {p: np.abs(res[(nu, p)]["angle_error"])[None] / res[(nu, p)]["width"] for p in PARAMS}
-        plot_training_curves(curves, ax=ax, title=f"nu = {nu}: angle error / (1 - nu), Adam lr {KW['lr']:g}",
-                             ylabel="|angle - theta*| / (1 - nu)")
+        plot_training_curves(curves, ax=ax, title=rf"$\nu = {nu}$: angle error$/(1 - \nu)$, Adam lr {KW['lr']:g}",
+                             ylabel=r"$|\theta - \theta^*|/(1 - \nu)$")
         ax.axhline(1.0, color="0.5", lw=0.8, ls=":")
     plot_training_curves({f"{p}, nu={nu}": res[(nu, p)]["loss"][None] for nu in NUS for p in PARAMS}, ax=axes[2],
                          title="population loss", ylabel="loss")

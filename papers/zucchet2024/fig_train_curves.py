@@ -31,7 +31,7 @@ ID = "zucchet2024"
 PROFILE = get_profile()
 NU0 = 0.99
 LRS = {"rnn": (1e-3,), "lru": (3e-2,), "cdiag": (1e-2,)}
-LABELS = {"rnn": "dense RNN", "lru": "LRU", "cdiag": "complex diag (Re/Im lam)"}
+LABELS = {"rnn": "dense RNN", "lru": "LRU", "cdiag": r"complex diag ($\mathrm{Re}/\mathrm{Im}\,\lambda$)"}
 
 
 def main(jobs: int = 1, executor=None, dask: str | None = None):
@@ -64,11 +64,11 @@ def main(jobs: int = 1, executor=None, dask: str | None = None):
                                                         "lrs": {k: list(v) for k, v in LRS.items()}})
     fig, axes = new_axes(ncols=3, figsize=(13.0, 3.6))
     labelled = {f"{LABELS[st]}, lr {LRS[st][0]:g}": curves[st] for st in LRS}
-    plot_training_curves(labelled, ax=axes[0], title=f"nu0 = {NU0}, fresh batches of {kw['batch_size']}",
+    plot_training_curves(labelled, ax=axes[0], title=rf"$\nu_0 = {NU0}$, fresh batches of {kw['batch_size']}",
                          ylabel="training loss")
     for ax, st, label in ((axes[1], "rnn", "dense RNN"), (axes[2], "lru", "LRU")):
         plot_training_curves({g: eff[(st, g)] for g in ("recurrent", "input", "output")}, steps=eff_steps, ax=ax,
-                             title=f"{label}: Adam effective lr by group", ylabel="median lr_t / sqrt(v_t)")
+                             title=f"{label}: Adam effective lr by group", ylabel=r"median $\eta_t/\sqrt{\hat v_t}$")
     save_figure(fig, figure_dir(ID) / name)
     plt.close(fig)
     for st in curves:

@@ -40,8 +40,9 @@ ID = "zucchet2024"
 PROFILE = get_profile()
 QUICK_LRS = {"rnn": (3e-4, 1e-3), "lru": (3e-3, 1e-2, 3e-2), "block": (1e-3, 3e-3, 1e-2),
              "cdiag": (3e-3, 1e-2, 3e-2), "cdiag_exp": (3e-3, 1e-2, 3e-2)}
-LABELS = {"rnn": "dense RNN", "lru": "LRU", "block": "block-diag 2x2", "cdiag": "complex diag, Re/Im lam (no gamma)",
-          "cdiag_exp": "complex diag, exp (no gamma)"}
+LABELS = {"rnn": "dense RNN", "lru": "LRU", "block": r"block-diag $2\times 2$",
+          "cdiag": r"complex diag, $\mathrm{Re}/\mathrm{Im}\,\lambda$ (no $\gamma$)",
+          "cdiag_exp": r"complex diag, $\exp$ (no $\gamma$)"}
 
 
 def settings(profile):
@@ -106,15 +107,15 @@ def main(jobs: int = 1, executor=None, load_only: bool = False, dask: str | None
                                                 "shown": shown, "lrs": {k: list(v) for k, v in s["lrs"].items()},
                                                 **s["kw"]})
     fig, axes = new_axes(ncols=3, figsize=(13.0, 3.6))
-    plot_sweep(1 - nu0[rows], {LABELS[k]: final[k][rows] for k in shown}, ax=axes[0], xlabel="1 - nu0",
+    plot_sweep(1 - nu0[rows], {LABELS[k]: final[k][rows] for k in shown}, ax=axes[0], xlabel=r"$1 - \nu_0$",
                ylabel="final loss (mean of last 100 steps)",
                title=f"best lr per point, {s['kw']['steps']} steps ({s['kw']['objective']})")
     axes[0].invert_xaxis()
     panels = [st for st in ("rnn", "lru", "cdiag") if st in shown][:2]
     for ax, st in zip(axes[1:], panels):
         plot_sweep(1 - nu0[rows], {g: eff[(st, g)][rows] for g in ("recurrent", "input", "output")}, ax=ax,
-                   xlabel="1 - nu0",
-                   ylabel="Adam effective lr (median)", title=f"{LABELS[st]}: lr_t / sqrt(v_t)")
+                   xlabel=r"$1 - \nu_0$",
+                   ylabel="Adam effective lr (median)", title=rf"{LABELS[st]}: $\eta_t/\sqrt{{\hat v_t}}$")
         ax.invert_xaxis()
     for ax in axes[1 + len(panels):]:
         ax.set_axis_off()

@@ -23,10 +23,10 @@ ID = "zucchet2024"
 PROFILE = get_profile()
 NU0 = (0.0, 0.36, 0.6, 0.84, 0.9, 0.96, 0.99, 0.995)
 SEEDS = 5 if PROFILE == "quick" else 20
-KINDS = {"dense": "dense RNN (A, B, C)", "diag_reim": "complex diagonal, Re/Im lam (cdiag)",
-         "diag_exp": "complex diagonal, exp (cdiag_exp)", "diag_exp_gamma": "complex diagonal, exp + gamma (LRU)"}
-METRICS = {"lam_max": "lambda_max(H) at the optimum", "top_pr": "participation ratio of top eigenvector",
-           "lam_max_jacobi": "lambda_max after diagonal (Jacobi) scaling"}
+KINDS = {"dense": r"dense RNN ($A, B, C$)", "diag_reim": r"complex diagonal, $\mathrm{Re}/\mathrm{Im}\,\lambda$ (cdiag)",
+         "diag_exp": r"complex diagonal, $\exp$ (cdiag_exp)", "diag_exp_gamma": r"complex diagonal, $\exp$ + $\gamma$ (LRU)"}
+METRICS = {"lam_max": r"$\lambda_{\max}(H)$ at the optimum", "top_pr": "participation ratio of top eigenvector",
+           "lam_max_jacobi": r"$\lambda_{\max}$ after diagonal (Jacobi) scaling"}
 
 
 def main():
@@ -43,7 +43,7 @@ def main():
                 {"profile": PROFILE, "seeds": SEEDS, "T": 300, "n_teacher": 10})
     fig, axes = new_axes(ncols=3, figsize=(13.0, 3.6))
     for ax, m in zip(axes, METRICS):
-        plot_sweep(gap, {KINDS[k]: out[(k, m)] for k in KINDS}, ax=ax, xlabel="1 - nu0", ylabel=m,
+        plot_sweep(gap, {KINDS[k]: out[(k, m)] for k in KINDS}, ax=ax, xlabel=r"$1 - \nu_0$", ylabel=m,
                    title=METRICS[m], logy=m == "lam_max")
         ax.invert_xaxis()
     save_figure(fig, figure_dir(ID) / "train_hessian")
