@@ -60,12 +60,12 @@ save_arrays(figure_dir(ID) / "train_grad_ratio",
 fig, axes = new_axes(ncols=4, figsize=(13.0, 3.6))
 for ax, m in zip(axes, MAPS):
     d = data[m]
-    plot_ratio_trajectories(np.arange(steps), {"||grad w||/||w||": np.array(d["ratio"]).T}, ax=ax,
+    plot_ratio_trajectories(np.arange(steps), {r"$\|\partial L/\partial w\|/\|w\|$": np.array(d["ratio"]).T}, ax=ax,
                             title=f"{m} (lr {LR:g})")
     ax.plot(ck, np.array(d["bound"]).T, "--", color="C1", lw=0.9)
     ax.plot(ck, np.array(d["criterion"]).T, ":", color="C2", lw=1.2)
-    ax.plot([], [], "--", color="C1", label="bound from G_f")
-    ax.plot([], [], ":", color="C2", label="||G_f(w)|| / ||w||")
+    ax.plot([], [], "--", color="C1", label=r"bound from $G_f$ (claim 10)")
+    ax.plot([], [], ":", color="C2", label=r"$\|G_f(w)\|/\|w\|$")
     ax.legend(fontsize=6.5)
 save_figure(fig, figure_dir(ID) / "train_grad_ratio")
 print({m: round(v, 6) for m, v in worst.items()})

@@ -35,7 +35,7 @@ if PROFILE == "quick":
     lrs, seeds = 10.0 ** np.arange(-3, 1.01, 2 / 3), 3
     base = {"steps": 200, "record_every": 0}
     kparams = {"exp": {"tau": 2.0}, "poly": {"power": 1.5}}
-    titles = {"exp": "exponential memory e^{-t/2}", "poly": "polynomial memory (1+t)^{-1.5}"}
+    titles = {"exp": r"exponential memory $e^{-t/2}$", "poly": r"polynomial memory $(1+t)^{-1.5}$"}
 else:
     # the authors' LF protocol (radarFudan/StableSSM: history_experiments/expr_lf.sh,
     # configs/experiment/LF/ssm.yaml, src/data/lf_datamodule.py): AdamW (weight decay 0.01) with
@@ -47,7 +47,7 @@ else:
     base = {"steps": 10_000, "hidden": 64, "T": 100, "delta": 1.0, "objective": "sample", "batch_size": 128,
             "optimizer": "adamw", "weight_decay": 0.01, "schedule": "cosine", "record_every": 0}
     kparams = {"exp": {"tau": 0.1}, "poly": {"power": 1.1}}
-    titles = {"exp": "exponential memory e^{-s}", "poly": "polynomial memory (1+0.1 s)^{-1.1}"}
+    titles = {"exp": r"exponential memory $e^{-s}$", "poly": r"polynomial memory $(1+0.1 s)^{-1.1}$"}
 
 configs = [c for kern in KERNELS
            for c in expand_grid({**base, "kernel": kern, "kernel_params": kparams[kern]},
