@@ -28,5 +28,6 @@ pred = np.where(gs * rhoW < 1, np.log(gs * rhoW), np.nan)
 save_arrays(figure_dir(ID) / "lyapunov", {"g": gs, "top": np.array(top), "stderr": np.array(se), "pred": pred},
             {"N": N, "T": T, "rho_W": rhoW, "profile": PROFILE})
 fig, ax = pj.plot_lyapunov(gs, top, stderr=se, predicted=pred,
-                           title=f"random tanh RNN, N = {N}: ordered (g < 1) vs chaotic (g > 1)")
+                           title=rf"random tanh RNN, $N = {N}$: ordered for $g < 1$, $\lambda_1 > 0$ (chaos) only "
+                                 rf"beyond $g \approx 1.5$ at this $N$")
 save_figure(fig, figure_dir(ID) / "lyapunov")
