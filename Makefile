@@ -21,10 +21,11 @@ FIGURE_SCRIPTS := $(sort $(wildcard papers/*/fig*.py))
 # README renderers: rewrite the generated/rendered blocks of a page from the data the figure scripts saved
 RENDER_SCRIPTS := $(sort $(wildcard papers/*/render*.py))
 
-.PHONY: all test figures claims bench lint docs clean venv help
+.PHONY: all test test-slow figures claims bench lint docs clean venv help
 
 help:
-	@echo "make test      install into .venv if needed, run the whole test suite"
+	@echo "make test      install into .venv if needed, run the test suite (every claim; not the slow tier)"
+	@echo "make test-slow the slow tier: README-sync checks that re-run figure scripts"
 	@echo "make figures   regenerate every figure into figures/<paper>/ (PROFILE=quick|full)"
 	@echo "make claims    run the claim tests and write papers/CLAIMS.md (SEED_OFFSET=N shifts every seed)"
 	@echo "make bench     performance ratios (bench/)"
@@ -40,8 +41,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev,progress,distributed]'
 	@touch $(STAMP)
 
+# every test except the slow tier (checks that re-run figure scripts to compare README blocks);
+# claim tests always run, slow or not
 test: $(STAMP)
-	$(PY) -m pytest -n $(JOBS) -q
+	$(PY) -m pytest -n $(JOBS) -q -m "not slow or claim"
+
+# the slow tier: README-sync checks that re-run figure scripts (CI runs it after make test)
+test-slow: $(STAMP)
+	$(PY) -m pytest -n $(JOBS) -q -m "slow and not claim"
 
 claims: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) -q -m claim tests --seed-offset=$(SEED_OFFSET) --claims-ledger=papers/CLAIMS.md

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow      # re-runs the page's figure scripts (make test-slow)
+
 HERE = Path(__file__).resolve().parent.parent / "papers" / "answers"
 SCRIPTS = ("fig_residual_jacobians.py", "fig_residual_memory.py", "fig_residual_scan.py")
 _BLOCK = re.compile(r"<!-- BEGIN rendered:(\w+) -->\n(.*?)<!-- END rendered:\1 -->", re.S)
