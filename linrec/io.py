@@ -34,6 +34,8 @@ __all__ = [
     "repo_root",
     "get_profile",
     "PROFILES",
+    "render_blocks",
+    "render_page",
 ]
 
 PROFILES = ("quick", "full")
@@ -428,3 +430,86 @@ def get_profile(value: str | None = None) -> str:
     if prof not in PROFILES:
         raise ValueError(f"PROFILE must be one of {PROFILES}; got {prof!r}")
     return prof
+
+
+def render_blocks(text: str, blocks: Mapping[str, str], *, tag: str = "generated") -> str:
+    """Replace the body of every ``<!-- BEGIN tag:NAME -->`` … ``<!-- END tag:NAME -->`` block.
+
+    Parameters
+    ----------
+    text : str
+        A Markdown page.
+    blocks : mapping of str to str
+        New body of each block (without a trailing newline).
+    tag : str, optional
+        Marker word of the blocks (``"generated"``).
+
+    Returns
+    -------
+    str
+        The page with every block's body replaced; text outside blocks is untouched.
+
+    Raises
+    ------
+    KeyError
+        If the page has a block that ``blocks`` does not provide.
+
+    Notes
+    -----
+    This is how the paper READMEs carry measured numbers: a ``papers/*/render*.py`` script
+    computes each block from the data the figure scripts saved (never by hand), and ``make
+    figures`` runs it after the scripts.
+
+    Examples
+    --------
+    >>> page = "a\\n<!-- BEGIN generated:n -->\\nold\\n<!-- END generated:n -->\\nb"
+    >>> render_blocks(page, {"n": "42"}).splitlines()[2]
+    '42'
+    """
+    pattern = re.compile(rf"(<!-- BEGIN {re.escape(tag)}:(\w+) -->\n)(.*?)(<!-- END {re.escape(tag)}:\2 -->)", re.S)
+
+    def sub(m: re.Match) -> str:
+        if m.group(2) not in blocks:
+            raise KeyError(f"the page has a {tag} block {m.group(2)!r} that the renderer does not provide")
+        return m.group(1) + blocks[m.group(2)] + "\n" + m.group(4)
+
+    return pattern.sub(sub, text)
+
+
+def render_page(path: str | os.PathLike, blocks: Mapping[str, str], *, check: bool = False,
+                tag: str = "generated") -> bool:
+    """Rewrite a page's generated blocks (or, with ``check``, only report whether it is stale).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The Markdown file.
+    blocks : mapping of str to str
+        New block bodies (see :func:`render_blocks`).
+    check : bool, optional
+        Do not write; return whether the page already equals its rendering.
+    tag : str, optional
+        Marker word of the blocks.
+
+    Returns
+    -------
+    bool
+        True if the page is (now) in sync; with ``check``, False when it is stale.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "README.md"
+    >>> _ = p.write_text("<!-- BEGIN generated:n -->\\n<!-- END generated:n -->\\n")
+    >>> render_page(p, {"n": "1"}, check=True), render_page(p, {"n": "1"}), render_page(p, {"n": "1"}, check=True)
+    (False, True, True)
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    out = render_blocks(text, blocks, tag=tag)
+    if out == text:
+        return True
+    if check:
+        return False
+    atomic_write_bytes(path, out.encode("utf-8"))
+    return True

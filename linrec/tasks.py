@@ -34,6 +34,7 @@ __all__ = [
     "TemporalOrder",
     "Copy",
     "SelectiveCopy",
+    "Parity",
 ]
 
 
@@ -787,6 +788,69 @@ class SelectiveCopy:
         tok[pos, np.arange(B)] = sym
         tok[L] = self.n_symbols + 1
         return _one_hot_batch(tok, sym, self.input_dim, self.T, K)
+
+
+@dataclass(frozen=True)
+class Parity:
+    """Prefix parity: i.i.d. fair bits x_t in {0, 1}, target sum_{s <= t} x_s mod 2 at every step.
+
+    Parameters
+    ----------
+    T : int
+        Sequence length.
+
+    Notes
+    -----
+    target_t = (x_0 + ... + x_t) mod 2, the state of the two-state automaton of the group Z_2;
+    a linear recurrence with gates in [0, 1] cannot track it (Grazzi et al. 2025).
+
+    References
+    ----------
+    R. Grazzi et al., "Unlocking state-tracking in linear RNNs through negative eigenvalues",
+    ICLR 2025, Sec. 5.1 (parity).
+
+    Examples
+    --------
+    >>> b = Parity(5).sample(0, 2)
+    >>> bool(np.all(b.target == np.cumsum(b.x[..., 0], axis=0) % 2)), b.x.shape
+    (True, (5, 2, 1))
+    """
+
+    T: int
+    loss: str = field(default="ce", init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "T", check_positive_int(self.T, "T"))
+
+    @property
+    def input_dim(self) -> int:
+        """One bit per step."""
+        return 1
+
+    @property
+    def output_dim(self) -> int:
+        """Two classes (even, odd)."""
+        return 2
+
+    def sample(self, rng, batch_size: int) -> Batch:
+        """Draw one batch: ``x`` (T, B, 1) bits, ``target`` (T, B) prefix parities, every step masked in.
+
+        Parameters
+        ----------
+        rng : Generator or int or None
+            Random source.
+        batch_size : int
+            Number of sequences B.
+
+        Returns
+        -------
+        Batch
+            Inputs, targets and the loss mask.
+        """
+        g = as_rng(rng)
+        B = check_positive_int(batch_size, "batch_size")
+        bits = g.integers(0, 2, size=(self.T, B))
+        return Batch(bits[:, :, None].astype(np.float64), np.cumsum(bits, axis=0) % 2, np.ones(self.T, dtype=bool))
 
 
 def _one_hot_batch(tok: np.ndarray, sym: np.ndarray, dim: int, T: int, K: int) -> Batch:

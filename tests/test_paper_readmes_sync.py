@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from linrec.io import render_blocks, render_page
+
 _spec = importlib.util.spec_from_file_location("readme_sync", Path(__file__).with_name("readme_sync.py"))
 _sync = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_sync)
@@ -48,9 +50,12 @@ def test_contradicted_numbers_are_gone(folder: str) -> None:
 
 
 def test_a_stale_block_is_detected(tmp_path: Path) -> None:
+    # a hand edit inside a block makes render_page --check report the page stale
     r = renderer("feng2024_minrnn")
-    text = (PAPERS / "feng2024_minrnn" / "README.md").read_text(encoding="utf-8")
-    stale = text.replace("<!-- BEGIN generated:log_ratio -->\n", "<!-- BEGIN generated:log_ratio -->\ntyped 60x\n", 1)
-    assert stale != text
+    page = tmp_path / "README.md"
     fake = {name: "rendered" for name in r.BLOCKS}
-    assert r.render(stale, fake) != stale
+    page.write_text(render_blocks((PAPERS / "feng2024_minrnn" / "README.md").read_text(encoding="utf-8"), fake),
+                    encoding="utf-8")
+    assert render_page(page, fake, check=True)
+    page.write_text(page.read_text(encoding="utf-8").replace("rendered", "typed 60x", 1), encoding="utf-8")
+    assert not render_page(page, fake, check=True)

@@ -23,7 +23,6 @@ from linrec.selective import (
     as_law,
     asymptotic_exponents,
     finite_moments,
-    gate_moments,
     gaussian_law,
     lyapunov_exponent,
     mamba2_jacobians,

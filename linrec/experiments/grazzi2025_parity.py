@@ -29,7 +29,8 @@ import numpy as np
 from linrec import optim
 from linrec._validation import as_float_array, as_rng, check_choice, check_nonnegative_int, check_positive_int
 from linrec.models.selective_rnn import SelectiveRNN
-from linrec.tasks import Batch
+from linrec.tasks import Batch, Parity
+from linrec.train import train
 
 __all__ = [
     "PAPER_ID",
@@ -82,11 +83,7 @@ def parity_batch(rng, batch_size: int, T: int) -> Batch:
     >>> bool(np.all(b.target == np.cumsum(b.x[..., 0], axis=0) % 2)), b.x.shape
     (True, (5, 2, 1))
     """
-    g = as_rng(rng)
-    B = check_positive_int(batch_size, "batch_size")
-    T = check_positive_int(T, "T")
-    bits = g.integers(0, 2, size=(T, B))
-    return Batch(bits[:, :, None].astype(np.float64), np.cumsum(bits, axis=0) % 2, np.ones(T, dtype=bool))
+    return Parity(T).sample(rng, batch_size)
 
 
 def sign_changes(f, tol=0.0) -> int:
@@ -464,7 +461,8 @@ def parity_run(config: Mapping[str, Any], rng=None) -> tuple[dict[str, np.ndarra
     Notes
     -----
     Loss: mean cross-entropy of the parity at every step (all prefixes of length <= T_train);
-    Adam (Kingma & Ba) with cosine decay, fresh batches every step.
+    Adam (Kingma & Ba) with cosine decay, fresh batches every step, trained by
+    :func:`linrec.train.train` (the held-out accuracy per length is recorded by its callback).
 
     References
     ----------
@@ -493,21 +491,19 @@ def parity_run(config: Mapping[str, Any], rng=None) -> tuple[dict[str, np.ndarra
     model = SelectiveRNN(1, N, 2, gate=gate)
     g = as_rng(rng)
     params = model.init(g)
-    held = parity_batch(np.random.default_rng(int(g.integers(2**63))), int(cfg["eval_batch"]), T_test)
+    held = Parity(T_test).sample(np.random.default_rng(int(g.integers(2**63))), int(cfg["eval_batch"]))
     opt = optim.adam(optim.cosine_decay(lr, steps))
     if cfg["clip"]:
         opt = optim.chain(optim.clip_by_global_norm(float(cfg["clip"])), opt)
-    state = opt.init(params)
-    loss = np.full(steps, np.nan)
-    ev_steps, ev_acc = [], []
-    for step in range(steps):
-        if every and step % every == 0:
-            ev_steps.append(step)
-            ev_acc.append(parity_accuracy(model, params, held))
-        b = parity_batch(g, B, T_train)
-        loss[step], grads = model.loss_and_grad(params, b.x, b.target, loss="ce")
-        upd, state = opt.update(grads, state, params)
-        params = optim.apply_updates(params, upd)
+    ev_steps, ev_acc = ([0], [parity_accuracy(model, params, held)]) if every else ([], [])
+
+    def record(step, p, L):  # accuracy per held-out length, after the updates of steps every, 2 every, ...
+        if every and (step + 1) % every == 0 and step + 1 < steps:
+            ev_steps.append(step + 1)
+            ev_acc.append(parity_accuracy(model, p, held))
+
+    hist = train(model, Parity(T_train), opt, steps=steps, batch_size=B, rng=g, params=params, callback=record)
+    params, loss = hist.params, hist.loss
     acc = parity_accuracy(model, params, held)
     ev_steps.append(steps)
     ev_acc.append(acc)

@@ -103,7 +103,8 @@ def plot_unitary_growth(T, state, sens, sens_pred, *, ax=None):
     fig, ax = new_axes(ax)
     with style():
         ax.loglog(T, state, "o-", color="C0", ms=4, label=r"$\mathbb{E}|h_T|^2$ (norm kept: $= T$)")
-        ax.loglog(T, sens, "s", color="C3", ms=5, mfc="white", label=r"$\mathbb{E}|\partial h_T/\partial\theta|^2$ (exact)")
+        ax.loglog(T, sens, "s", color="C3", ms=5, mfc="white",
+                  label=r"$\mathbb{E}|\partial h_T/\partial\theta|^2$ (exact)")
         ax.loglog(T, sens_pred, "-", color="C3", lw=1, label=r"closed form $\sim T^3/3$")
         ax.set_xlabel(r"horizon $T$")
         ax.set_ylabel(r"second moment")

@@ -34,7 +34,6 @@ from linrec.selective.cells import (
 )
 from linrec.selective.gates import GateTerms, MinGRUGate, RandomStepGate, S6Gate
 from linrec.selective.laws import ContinuousLaw, DiscreteLaw, as_law, gaussian_law
-from linrec.selective.montecarlo import mc_moments, simulate_channel
 from linrec.selective.moments import (
     GateMoments,
     asymptotic_exponents,
@@ -45,6 +44,7 @@ from linrec.selective.moments import (
     sensitivity,
     state_moment,
 )
+from linrec.selective.montecarlo import mc_moments, simulate_channel
 
 __all__ = [
     "ContinuousLaw", "DiscreteLaw", "as_law", "gaussian_law",

@@ -509,7 +509,8 @@ def minlstm_jacobians(params: dict, x: Any, traj: dict | None = None) -> dict[st
     inn = 1.0 - fn
     return {
         "state": fn,
-        "input": d_uf[:, :, None] * p["W_f"][None] + d_ui[:, :, None] * p["W_i"][None] + inn[:, :, None] * p["W_h"][None],
+        "input": (d_uf[:, :, None] * p["W_f"][None] + d_ui[:, :, None] * p["W_i"][None]
+                  + inn[:, :, None] * p["W_h"][None]),
         "b_f": d_uf, "W_f": d_uf[:, :, None] * x[:, None, :],
         "b_i": d_ui, "W_i": d_ui[:, :, None] * x[:, None, :],
         "b_h": inn, "W_h": inn[:, :, None] * x[:, None, :],

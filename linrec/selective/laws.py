@@ -9,8 +9,9 @@ expectations, so a finite law gives *exact* finite-T moments (to rounding).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

@@ -14,13 +14,10 @@ rewrites the README blocks between ``<!-- BEGIN generated:NAME -->`` and
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
-import numpy as np
-
-from linrec.io import load_arrays
+from linrec.io import load_arrays, render_page
 
 HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
@@ -29,7 +26,6 @@ ID = "feng2024_minrnn"
 #: every block holds rounding errors of exp/log-based code, whose last digits depend on the CPU's
 #: libm/SIMD kernels: the sync test compares their layout, `--check` their numbers
 MACHINE_BLOCKS = ("accuracy_table", "log_ratio", "step_time")
-_BLOCK = re.compile(r"(<!-- BEGIN generated:(\w+) -->\n)(.*?)(<!-- END generated:\2 -->)", re.S)
 DATA = ("minGRU gates", "a in {0.5 ... 0.999}")
 LINEAR = ("sequential", "lfilter", "chunked", "tree")
 
@@ -49,7 +45,7 @@ def _load(root: Path):
 def accuracy_table(root: Path) -> str:
     a, meta = _load(root)
     T = int(a["T"][-1])
-    rows = [f"| data | precision | sequential | lfilter | chunked | tree | log | log bound | `2(T+1)` worst case |",
+    rows = ["| data | precision | sequential | lfilter | chunked | tree | log | log bound | `2(T+1)` worst case |",
             "|---|---|---|---|---|---|---|---|---|"]
     for di, dname in enumerate(DATA):
         for prec in ("float64", "float32"):
@@ -107,28 +103,14 @@ def blocks(root: Path) -> dict[str, str]:
     return {name: fun(root) for name, fun in BLOCKS.items()}
 
 
-def render(text: str, new: dict[str, str]) -> str:
-    def sub(m: re.Match) -> str:
-        if m.group(2) not in new:
-            raise KeyError(f"README has a generated block {m.group(2)!r} the renderer does not know")
-        return m.group(1) + new[m.group(2)] + "\n" + m.group(4)
-    return _BLOCK.sub(sub, text)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="exit 1 if the README differs from a rendering")
     ap.add_argument("--root", type=Path, default=REPO, help="folder holding figures/feng2024_minrnn")
     args = ap.parse_args(argv)
-    text = README.read_text(encoding="utf-8")
-    out = render(text, blocks(args.root))
-    if args.check:
-        if out != text:
-            print(f"{README} is stale: run papers/{ID}/render_readme.py", file=sys.stderr)
-            return 1
-        return 0
-    if out != text:
-        README.write_text(out, encoding="utf-8")
+    if not render_page(README, blocks(args.root), check=args.check):
+        print(f"{README} is stale: run papers/{ID}/render_readme.py", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
 import numpy as np
+
+from linrec.io import render_page
 
 HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
 REPO = HERE.parent.parent
 ID = "gu2023_mamba"
 TRAINING_BLOCKS = ("parity",)     # numbers of training runs: machine-dependent in their digits
-_BLOCK = re.compile(r"(<!-- BEGIN generated:(\w+) -->\n)(.*?)(<!-- END generated:\2 -->)", re.S)
 
 EXPONENTS = (
     # (json key, what, predicted)
@@ -64,7 +64,7 @@ def block_exponents(root: Path) -> str:
 
 def block_parity(root: Path) -> str:
     meta = _meta(root, "parity")
-    lines = ["| gates | seeds | accuracy, lengths ≤ 10 (min–max) | accuracy, lengths 11–" + f"{meta['T_test']} (min–max) |",
+    lines = [f"| gates | seeds | accuracy, lengths ≤ 10 (min–max) | accuracy, lengths 11–{meta['T_test']} (min–max) |",
              "|---|---|---|---|"]
     for gate in ("positive", "signed"):
         f = meta["final"][gate]
@@ -92,29 +92,14 @@ def blocks(root: Path) -> dict[str, str]:
     return {name: fun(root) for name, fun in BLOCKS.items()}
 
 
-def render(text: str, new: dict[str, str]) -> str:
-    def sub(m: re.Match) -> str:
-        name = m.group(2)
-        if name not in new:
-            raise KeyError(f"README has a generated block {name!r} the renderer does not know")
-        return m.group(1) + new[name] + "\n" + m.group(4)
-    return _BLOCK.sub(sub, text)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="exit 1 if the README differs from a rendering")
-    ap.add_argument("--root", type=Path, default=REPO, help="folder holding figures/gu2023_mamba (default: checkout)")
+    ap.add_argument("--root", type=Path, default=REPO, help="folder holding figures/gu2023_mamba")
     args = ap.parse_args(argv)
-    text = README.read_text(encoding="utf-8")
-    out = render(text, blocks(args.root))
-    if args.check:
-        if out != text:
-            print(f"{README} is stale: run papers/{ID}/render_readme.py", file=sys.stderr)
-            return 1
-        return 0
-    if out != text:
-        README.write_text(out, encoding="utf-8")
+    if not render_page(README, blocks(args.root), check=args.check):
+        print(f"{README} is stale: run papers/{ID}/render_readme.py", file=sys.stderr)
+        return 1
     return 0
 
 

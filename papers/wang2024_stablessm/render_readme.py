@@ -14,13 +14,12 @@ Reads ``figures/wang2024_stablessm/train_lr_sweep.npz`` and ``train_grad_ratio.n
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from linrec.io import load_arrays
+from linrec.io import load_arrays, render_page
 
 HERE = Path(__file__).resolve().parent
 README = HERE / "README.md"
@@ -28,7 +27,6 @@ REPO = HERE.parent.parent
 ID = "wang2024_stablessm"
 #: training runs: their digits depend on the CPU's BLAS kernels, so the sync test compares layouts
 TRAINING_BLOCKS = ("lr_table", "grad_ratio")
-_BLOCK = re.compile(r"(<!-- BEGIN generated:(\w+) -->\n)(.*?)(<!-- END generated:\2 -->)", re.S)
 
 
 def fmt(x: float) -> str:
@@ -82,28 +80,14 @@ def blocks(root: Path) -> dict[str, str]:
     return {name: fun(root) for name, fun in BLOCKS.items()}
 
 
-def render(text: str, new: dict[str, str]) -> str:
-    def sub(m: re.Match) -> str:
-        if m.group(2) not in new:
-            raise KeyError(f"README has a generated block {m.group(2)!r} the renderer does not know")
-        return m.group(1) + new[m.group(2)] + "\n" + m.group(4)
-    return _BLOCK.sub(sub, text)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="exit 1 if the README differs from a rendering")
     ap.add_argument("--root", type=Path, default=REPO, help="folder holding figures/wang2024_stablessm")
     args = ap.parse_args(argv)
-    text = README.read_text(encoding="utf-8")
-    out = render(text, blocks(args.root))
-    if args.check:
-        if out != text:
-            print(f"{README} is stale: run papers/{ID}/render_readme.py", file=sys.stderr)
-            return 1
-        return 0
-    if out != text:
-        README.write_text(out, encoding="utf-8")
+    if not render_page(README, blocks(args.root), check=args.check):
+        print(f"{README} is stale: run papers/{ID}/render_readme.py", file=sys.stderr)
+        return 1
     return 0
 
 

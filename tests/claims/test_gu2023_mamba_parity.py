@@ -160,6 +160,8 @@ def test_positive_gates_never_flip_a_state_signed_gates_flip_it_exactly(claim):
 # q = 0.02 for both the signed failure rate and the positive success rate. Rule: n = 6 seeds per
 # gate, pass if >= 4 signed runs succeed and <= 2 positive runs do. P(fail) <= 2 P(Bin(6, 0.02)
 # >= 3) = 2 x 1.5e-4 = 3.1e-4 <= 1e-3.
+# Re-measured after parity_run moved onto linrec.train.train (a different data-stream order):
+# seeds 3000-3039, signed 40/40, positive 0/40 (signed accuracy at 11..100: min 0.74, median 0.89).
 N_SEEDS, MIN_SIGNED, MAX_POSITIVE = 6, 4, 2
 
 

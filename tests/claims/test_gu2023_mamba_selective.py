@@ -49,7 +49,7 @@ def _enumerate(gate, T, param):
 
 
 @pytest.mark.claim
-def test_random_step_moments_agree_with_monte_carlo(claim, seed_offset):
+def test_random_step_moments_agree_with_monte_carlo(claim):
     """a_t = lam^{Delta_t}, Delta_t random: closed-form stationary moments vs simulation."""
     rng = np.random.default_rng(101)
     for gate, p in ((RandomStepGate(STEPS, lam=0.9, input_scale="delta"), "lam"),
@@ -59,7 +59,8 @@ def test_random_step_moments_agree_with_monte_carlo(claim, seed_offset):
         for key, pred in (("state_real", state_moment(gate)), ("sens_real", sensitivity(gate, p))):
             claim.check(paper=PAPER, equation="random gates: joint (h, dh/dp) moment recursion",
                         statement=f"{'complex' if gate.is_complex else 'real'} mode with random steps "
-                                  f"Delta in {{0.5, 1, 2}}: stationary {'E[(Re h)^2]' if key == 'state_real' else f'E[(d Re h/d {p})^2]'} "
+                                  f"Delta in {{0.5, 1, 2}}: stationary "
+                                  f"{'E[(Re h)^2]' if key == 'state_real' else f'E[(d Re h/d {p})^2]'} "
                                   "(closed form) = Monte Carlo at T = 300 (20000 sequences)",
                         predicted=pred, measured=est[key].mean, atol=Z * est[key].se,
                         why="4.4 Monte Carlo standard errors: P(false alarm) < 4 x 1.1e-5 over the 4 comparisons")
@@ -95,7 +96,8 @@ def test_s6_gaussian_inputs_quadrature_vs_monte_carlo(claim):
     est = mc_moments(gate, 200, 20000, "w", rng=np.random.default_rng(303))
     for key, pred in (("state_real", state_moment(gate)), ("sens_real", sensitivity(gate, "w"))):
         claim.check(paper=PAPER, equation="Alg. 2 (S6), x ~ N(0, 1)",
-                    statement=f"S6 with Gaussian inputs: stationary {'E[h^2]' if key == 'state_real' else 'E[(dh/dw)^2]'} "
+                    statement="S6 with Gaussian inputs: stationary "
+                              f"{'E[h^2]' if key == 'state_real' else 'E[(dh/dw)^2]'} "
                               "(adaptive quadrature of the gate moments) = Monte Carlo",
                     predicted=pred, measured=est[key].mean, atol=Z * est[key].se,
                     why="4.4 standard errors; quadrature at rtol 1e-12 is negligible against the MC error")
@@ -190,7 +192,7 @@ def test_unitary_mode_preserves_norm_but_angle_sensitivity_grows_cubically(claim
 
 
 @pytest.mark.claim
-def test_s6_lyapunov_exponents_are_mean_log_gates(claim, seed_offset):
+def test_s6_lyapunov_exponents_are_mean_log_gates(claim):
     """Diagonal selective cell: the Lyapunov spectrum of the Jacobian product is E[Delta] A (per state)."""
     rng = np.random.default_rng(404)
     D, N, T = 2, 3, 4000
@@ -248,7 +250,8 @@ def test_s6_input_jacobian_includes_the_gate_path(claim):
         tr = s6_trajectory(p, x)
         J = s6_jacobians(p, x, tr)["input"][T - 1]
         sig = 1 / (1 + np.exp(-tr["u"][T - 1]))
-        gate = (-np.exp(p["A_log"]) * tr["abar"][T - 1] * tr["h"][T - 1] * sig[:, None])[..., None] * p["W_delta"][:, None, :]
+        g_pre = -np.exp(p["A_log"]) * tr["abar"][T - 1] * tr["h"][T - 1] * sig[:, None]   # (A abar h sigma)[d, n]
+        gate = g_pre[..., None] * p["W_delta"][:, None, :]
         shares.append(np.linalg.norm(gate) / np.linalg.norm(J))
     claim.check_bound(paper=PAPER, equation="Alg. 2 (S6), gate path",
                       statement="the gate path A abar h_{t-1} sigma(u) W_delta carries >= 10% of the input Jacobian "
